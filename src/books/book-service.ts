@@ -1,0 +1,170 @@
+import crypto from 'node:crypto'
+
+import { sql, type Kysely } from 'kysely'
+
+import { isoTime, type Clock } from '../clock.js'
+import type { BookRow, Database } from '../db/schema.js'
+import { ApiError } from '../http/api-errors.js'
+import type { BookClass, BookOrderBy, BookType, SortOrder } from './book-values.js'
+
+const NO_LIMIT = 1e15
+
+export interface BookRef {
+  pk?: number
+  uuid?: string
+}
+
+export interface NewBookInput {
+  name: string
+  bookClass?: BookClass
+  bookType?: BookType
+  isPublic?: boolean
+  xid?: string | null
+  ownerEmail?: string | null
+}
+
+export interface BookChanges {
+  name?: string
+  bookClass?: BookClass
+  bookType?: BookType
+  isPublic?: boolean
+  xid?: string | null
+}
+
+export interface BookQuery {
+  name?: string
+  search?: string
+  xid?: string
+  orderBy: BookOrderBy
+  order: SortOrder
+  limit?: number
+  offset: number
+}
+
+/**
+ * Books of one organization. Every read and write is scoped by `orgId`: another tenant's book is
+ * "Book not found", indistinguishable from one that never existed.
+ */
+export class BookService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  async add(orgId: string, input: NewBookInput): Promise<BookRow> {
+    await this.assertNameFree(orgId, input.name)
+
+    try {
+      return await this.db
+        .insertInto('books')
+        .values({
+          uuid: crypto.randomUUID(),
+          org_id: orgId,
+          name: input.name,
+          created_at: isoTime(this.clock.now()),
+          is_public: input.isPublic === true ? 1 : 0,
+          book_type: input.bookType ?? 'DEFAULT',
+          book_class: input.bookClass ?? 'COMPLETE',
+          xid: input.xid ?? null,
+          owner_email: input.ownerEmail ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    } catch (error) {
+      // Two concurrent adds of one name: the unique index decides, and the loser hears why.
+      if (isUniqueViolation(error)) throw new ApiError(1402)
+      throw error
+    }
+  }
+
+  async list(orgId: string, query: BookQuery): Promise<{ books: BookRow[]; total: number }> {
+    let base = this.db.selectFrom('books').where('org_id', '=', orgId)
+    if (query.name !== undefined) base = base.where('name', '=', query.name)
+    if (query.xid !== undefined) base = base.where('xid', '=', query.xid)
+    if (query.search !== undefined) {
+      const pattern = `%${escapeLike(query.search.toLowerCase())}%`
+      base = base.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`)
+    }
+
+    const column = query.orderBy === 'created' ? 'created_at' : query.orderBy
+    const direction = query.order === 'ASC' ? 'asc' : 'desc'
+    let rows = base.selectAll().orderBy(column, direction).orderBy('pk', direction)
+    // SQLite accepts OFFSET only after a LIMIT.
+    if (query.limit !== undefined || query.offset > 0) rows = rows.limit(query.limit ?? NO_LIMIT)
+    if (query.offset > 0) rows = rows.offset(query.offset)
+
+    const [books, count] = await Promise.all([
+      rows.execute(),
+      base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
+    ])
+    return { books, total: Number(count.total) }
+  }
+
+  async get(orgId: string, ref: BookRef): Promise<BookRow> {
+    let query = this.db.selectFrom('books').selectAll().where('org_id', '=', orgId)
+    if (ref.uuid !== undefined) query = query.where('uuid', '=', ref.uuid)
+    else if (ref.pk !== undefined) query = query.where('pk', '=', ref.pk)
+    else throw new ApiError(1103)
+
+    const book = await query.executeTakeFirst()
+    if (book === undefined) throw new ApiError(1401)
+    return book
+  }
+
+  async update(orgId: string, ref: BookRef, changes: BookChanges): Promise<BookRow> {
+    const book = await this.get(orgId, ref)
+    if (changes.name !== undefined && changes.name !== book.name)
+      await this.assertNameFree(orgId, changes.name)
+
+    const values = {
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.bookClass !== undefined && { book_class: changes.bookClass }),
+      ...(changes.bookType !== undefined && { book_type: changes.bookType }),
+      ...(changes.isPublic !== undefined && { is_public: changes.isPublic ? 1 : 0 }),
+      ...(changes.xid !== undefined && { xid: changes.xid }),
+    }
+    if (Object.keys(values).length === 0) return book
+
+    try {
+      return await this.db
+        .updateTable('books')
+        .set(values)
+        .where('pk', '=', book.pk)
+        .where('org_id', '=', orgId)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ApiError(1402)
+      throw error
+    }
+  }
+
+  async remove(orgId: string, ref: BookRef): Promise<void> {
+    const book = await this.get(orgId, ref)
+    await this.db
+      .deleteFrom('books')
+      .where('pk', '=', book.pk)
+      .where('org_id', '=', orgId)
+      .execute()
+  }
+
+  private async assertNameFree(orgId: string, name: string): Promise<void> {
+    const taken = await this.db
+      .selectFrom('books')
+      .select('pk')
+      .where('org_id', '=', orgId)
+      .where('name', '=', name)
+      .executeTakeFirst()
+    if (taken !== undefined) throw new ApiError(1402)
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** SQLite says SQLITE_CONSTRAINT_UNIQUE, PostgreSQL says 23505. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
+}

@@ -1,0 +1,32 @@
+import { buildApp } from '../app.js'
+import type { Config } from '../config.js'
+import { createLogger, logEvents } from '../log.js'
+import { createServices } from '../services.js'
+
+/** `quire serve`: migrations, keys, HTTP; stops gracefully on SIGTERM or SIGINT. */
+export async function serve(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel)
+  const services = await createServices(config, { log })
+  const app = await buildApp(services)
+
+  await app.listen({ port: config.port, host: config.host })
+  logEvents.listening(app.log, {
+    url: config.publicUrl,
+    docs: `${config.publicUrl}/docs`,
+    tokenEndpoint: `${config.publicUrl}/oauth/token`,
+    storage: `${services.storage.dialect} ${services.storage.location}`,
+  })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logEvents.shuttingDown(app.log, signal)
+    // close() stops accepting connections and waits for in-flight requests to finish.
+    await app.close()
+    await services.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}

@@ -1,0 +1,32 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+
+import type { Storage } from './database.js'
+import * as initial from './migrations/001-initial.js'
+
+/** Migrations in order; each takes the dialect because identity columns differ. */
+const MIGRATIONS = { '001-initial': initial } as const
+
+class StaticMigrations implements MigrationProvider {
+  constructor(private readonly storage: Storage) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const dialect = this.storage.dialect
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, module]) => [
+        name,
+        { up: (db) => module.up(db, dialect) },
+      ]),
+    )
+  }
+}
+
+/** Applies every pending migration; safe to call from several processes at once. */
+export async function migrateToLatest(storage: Storage): Promise<string[]> {
+  const migrator = new Migrator({ db: storage.db, provider: new StaticMigrations(storage) })
+  const { error, results } = await migrator.migrateToLatest()
+
+  if (error !== undefined) {
+    throw new Error('database migration failed', { cause: error })
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

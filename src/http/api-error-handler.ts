@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+import { NotFoundError, QuireError, ValidationError, ConflictError } from '../errors.js'
+import { logEvents } from '../log.js'
+import { ApiError, errorBody, API_ERRORS } from './api-errors.js'
+
+/**
+ * Maps every failure on the bearer API to the Ocrolus error envelope. Only 4xx answers carry
+ * their own message; anything else is logged and answered with a generic 1100.
+ */
+export function apiErrorHandler(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const api = toApiError(error)
+  logEvents.requestFailed(request.log, api.status >= 500 ? error : api, api.status)
+
+  reply.headers(api.headers)
+  return reply.code(api.status).send(errorBody(api.status, api.code, api.message))
+}
+
+function toApiError(error: FastifyError | Error): ApiError {
+  if (error instanceof ApiError) return error
+  if (error instanceof ValidationError) return new ApiError(1003, error.message)
+  if (error instanceof NotFoundError || error instanceof ConflictError)
+    return new ApiError(1003, error.message)
+  if (error instanceof QuireError && error.status < 500) return new ApiError(1003, error.message)
+
+  const fastify = error as FastifyError
+  if (fastify.validation !== undefined) return new ApiError(1003, validationMessage(fastify))
+  if (
+    fastify.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    fastify.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+  ) {
+    return new ApiError(1003, 'Could not decode JSON string')
+  }
+  if (fastify.statusCode !== undefined && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return new ApiError(1003, fastify.message)
+  }
+  return new ApiError(1100)
+}
+
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0]
+  if (first === undefined) return API_ERRORS[1003].message
+
+  const field = first.instancePath.replace(/^\//, '') || String(first.params?.missingProperty ?? '')
+  return field === '' ? API_ERRORS[1003].message : `"${field}" ${first.message ?? 'is invalid'}`
+}

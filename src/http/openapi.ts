@@ -1,0 +1,117 @@
+import type { SwaggerOptions } from '@fastify/swagger'
+
+import type { Config } from '../config.js'
+import { SCOPES } from '../oauth/scopes.js'
+
+const SCOPE_TEXT: Record<(typeof SCOPES)[number], string> = {
+  'books:read': 'Read Books',
+  'books:write': 'Create, change and remove Books',
+  'documents:read': 'Read documents',
+  'documents:write': 'Upload and remove documents',
+  'analytics:read': 'Read analytics',
+  'webhooks:manage': 'Manage webhooks',
+}
+
+/** OpenAPI 3.1 generated from the route schemas, plus the token endpoint documented by hand. */
+export function openApiOptions(config: Config): SwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Quire API',
+        version: '1.0.0',
+        description: 'Document analysis for lenders, wire-compatible with the Ocrolus API.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          oauth2: {
+            type: 'oauth2',
+            flows: {
+              clientCredentials: {
+                tokenUrl: `${config.publicUrl}/oauth/token`,
+                scopes: SCOPE_TEXT,
+              },
+            },
+          },
+        },
+      },
+      security: [{ oauth2: [] }],
+    },
+    transformObject: (documentObject) => {
+      const document = (documentObject as { openapiObject: { paths?: object } }).openapiObject
+      return { ...document, paths: { ...tokenPath(), ...(document.paths ?? {}) } } as never
+    },
+  }
+}
+
+function tokenPath() {
+  const form = {
+    type: 'object',
+    required: ['grant_type'],
+    properties: {
+      grant_type: { type: 'string', enum: ['client_credentials'] },
+      client_id: {
+        type: 'string',
+        description: 'With client_secret, instead of Basic authentication',
+      },
+      client_secret: { type: 'string' },
+      scope: {
+        type: 'string',
+        description: 'Space-separated; blank for all the credential allows',
+      },
+      audience: { type: 'string', description: 'Optional; must name this API' },
+    },
+  }
+  const error = {
+    type: 'object',
+    properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+  }
+
+  return {
+    '/oauth/token': {
+      post: {
+        tags: ['OAuth'],
+        summary: 'Get an access token (client credentials grant)',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': { schema: form },
+            'application/json': { schema: form },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'An access token',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    access_token: { type: 'string' },
+                    token_type: { type: 'string', enum: ['Bearer'] },
+                    expires_in: { type: 'integer' },
+                    scope: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            description: 'Invalid request',
+            content: { 'application/json': { schema: error } },
+          },
+          '401': {
+            description: 'Client authentication failed',
+            content: { 'application/json': { schema: error } },
+          },
+          '429': {
+            description: 'Too many failed authentications',
+            content: { 'application/json': { schema: error } },
+          },
+        },
+      },
+    },
+  }
+}

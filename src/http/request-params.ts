@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+import { ValidationError } from '../errors.js'
+
+export type Params = Record<string, unknown>
+
+const GET_BODY_LIMIT = 64 * 1024
+
+/**
+ * Some Ocrolus clients send a GET's parameters in a JSON or form body (reference §10). Fastify
+ * does not read GET bodies, so this hook does, within a small limit.
+ */
+export function registerGetBodies(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'GET' || !hasBody(request)) return
+    request.body = parseBody(request.headers['content-type'] ?? '', await readRaw(request))
+  })
+}
+
+/** The request's parameters from the query string and the body together; the body wins. */
+export function readParams(request: FastifyRequest): Params {
+  const query = (request.query ?? {}) as Params
+  const body = request.body
+  const fromBody =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Params) : {}
+  return { ...query, ...fromBody }
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length']
+  return (
+    (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
+  )
+}
+
+async function readRaw(request: FastifyRequest): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length
+    if (size > GET_BODY_LIMIT) throw new ValidationError('the request body is too large')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function parseBody(contentType: string, raw: string): unknown {
+  if (raw.trim() === '') return undefined
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+    return Object.fromEntries(new URLSearchParams(raw))
+  }
+  try {
+    return JSON.parse(raw)
+  } catch {
+    throw new ValidationError('Could not decode JSON string')
+  }
+}
