@@ -13,6 +13,7 @@ import { generateClientId, generateClientSecret, hashSecret } from './secret.js'
 /** A secret's metadata; the secret itself exists only in the answer that created it. */
 export interface SecretInfo {
   id: string
+  generation: number
   created_at: string
   expires_at: string | null
 }
@@ -80,7 +81,7 @@ export class CredentialService {
       await trx.insertInto('clients').values(client).execute()
       await trx
         .insertInto('client_secrets')
-        .values(this.secretRow(client.client_id, secret))
+        .values(this.secretRow(client.client_id, secret, 1))
         .execute()
     })
 
@@ -119,7 +120,11 @@ export class CredentialService {
       let removal = trx.deleteFrom('client_secrets').where('client_id', '=', clientId)
       if (keep.length > 0) removal = removal.where('id', 'not in', keep)
       await removal.execute()
-      await trx.insertInto('client_secrets').values(this.secretRow(clientId, secret)).execute()
+      const generation = (current.secrets.at(-1)?.generation ?? 0) + 1
+      await trx
+        .insertInto('client_secrets')
+        .values(this.secretRow(clientId, secret, generation))
+        .execute()
       await recordCredentialEvent(trx, this.clock, 'client_changed', clientId)
     })
 
@@ -197,16 +202,16 @@ export class CredentialService {
       .selectFrom('client_secrets')
       .selectAll()
       .where('client_id', 'in', clientIds)
-      .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('generation')
       .execute()
   }
 
-  private secretRow(clientId: string, secret: string): ClientSecretRow {
+  private secretRow(clientId: string, secret: string, generation: number): ClientSecretRow {
     return {
       id: `sec_${crypto.randomBytes(9).toString('base64url')}`,
       client_id: clientId,
       secret_hash: hashSecret(this.hashKey, secret),
+      generation,
       created_at: isoTime(this.clock.now()),
       expires_at: null,
     }
@@ -227,7 +232,12 @@ function toCredential(client: ClientRow, secrets: ClientSecretRow[]): Credential
     ...client,
     secrets: secrets
       .filter((s) => s.client_id === client.client_id)
-      .map(({ id, created_at, expires_at }) => ({ id, created_at, expires_at })),
+      .map(({ id, generation, created_at, expires_at }) => ({
+        id,
+        generation,
+        created_at,
+        expires_at,
+      })),
   }
 }
 

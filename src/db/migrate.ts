@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 
 import type { Storage } from './database.js'
 import * as initial from './migrations/001-initial.js'
@@ -22,11 +22,26 @@ class StaticMigrations implements MigrationProvider {
 
 /** Applies every pending migration; safe to call from several processes at once. */
 export async function migrateToLatest(storage: Storage): Promise<string[]> {
-  const migrator = new Migrator({ db: storage.db, provider: new StaticMigrations(storage) })
+  const migrator = new Migrator({
+    db: storage.db,
+    provider: new StaticMigrations(storage),
+    // Without a schema Kysely looks for its bookkeeping tables in every schema, so a database
+    // shared by several Quire schemas would confuse it.
+    ...(storage.dialect === 'postgres' && { migrationTableSchema: await currentSchema(storage) }),
+  })
   const { error, results } = await migrator.migrateToLatest()
 
   if (error !== undefined) {
     throw new Error('database migration failed', { cause: error })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+async function currentSchema(storage: Storage): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+    storage.db,
+  )
+  const schema = rows[0]?.schema
+  if (schema === undefined) throw new Error('PostgreSQL has no current schema: check search_path')
+  return schema
 }

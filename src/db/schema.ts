@@ -27,6 +27,8 @@ export interface ClientSecretTable {
   client_id: string
   /** Hex HMAC-SHA-256 of the secret under the server key; the secret itself is never stored. */
   secret_hash: string
+  /** 1 for the first secret, then one more per rotation: orders secrets whatever the clock. */
+  generation: number
   created_at: Timestamp
   expires_at: Timestamp | null
 }

@@ -31,6 +31,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
       c.notNull().references('clients.client_id').onDelete('cascade'),
     )
     .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('generation', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text')
     .execute()
