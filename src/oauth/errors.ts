@@ -4,8 +4,6 @@ import { QuireError } from '../errors.js'
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
   'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
   'unsupported_grant_type',
   'invalid_scope',
   'invalid_target',

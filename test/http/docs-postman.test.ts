@@ -1,0 +1,94 @@
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { COLLECTION_PATHS } from '../../src/http/postman-collection.js'
+import { createTestApp, type TestApp } from '../support/app.js'
+
+describe('OpenAPI, /docs and the Postman files', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp()
+  })
+  afterAll(() => t.close())
+
+  it('serves a valid OpenAPI 3.1 document covering every API route', async () => {
+    const response = await t.app.inject('/openapi.json')
+    expect(response.statusCode).toBe(200)
+    const document = response.json()
+
+    const result = await new Validator().validate(document)
+    expect(result.errors).toBeUndefined()
+    expect(result.valid).toBe(true)
+    expect(document.openapi).toBe('3.1.0')
+    expect(document.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe(
+      'http://quire.test/oauth/token',
+    )
+    expect(Object.keys(document.paths).sort()).toEqual(
+      [
+        '/oauth/token',
+        '/v1/book/add',
+        '/v1/book/info',
+        '/v1/book/remove',
+        '/v1/book/status',
+        '/v1/book/update',
+        '/v1/books',
+      ].sort(),
+    )
+  })
+
+  it('serves the interactive reference at /docs', async () => {
+    expect((await t.app.inject('/docs')).headers.location).toBe('/docs/')
+    const response = await t.app.inject('/docs/')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toMatch(/text\/html/)
+    // The reference loads its script from this server, not from a CDN.
+    expect(response.body).toContain('<script src="js/scalar.js"></script>')
+    expect(response.body).not.toMatch(/src="https?:/)
+    expect((await t.app.inject('/docs/js/scalar.js')).statusCode).toBe(200)
+  })
+
+  it('has a Postman request for every API route', () => {
+    const routes = t.app
+      .printRoutes({ commonPrefix: false })
+      .split('\n')
+      .filter((line) => line.includes('/v1/') || line.includes('/v2/'))
+    expect(routes.length).toBeGreaterThan(0)
+
+    const apiRoutes = Object.keys(
+      (t.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths,
+    )
+      .filter((path) => path.startsWith('/v'))
+      .flatMap((path) =>
+        Object.keys(
+          (t.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths[path] ?? {},
+        ).map((m) => `${m.toUpperCase()} ${path}`),
+      )
+    for (const route of apiRoutes) expect(COLLECTION_PATHS).toContain(route)
+  })
+
+  it('puts the credentials only in the environment, never a secret value in the collection', async () => {
+    const collection = (await t.app.inject('/postman/collection.json')).json()
+    const environment = (await t.app.inject('/postman/environment.json?client_id=qc_abc')).json()
+
+    expect(collection.info.schema).toBe(
+      'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+    )
+    const auth = Object.fromEntries(
+      collection.auth.oauth2.map((p: { key: string; value: string }) => [p.key, p.value]),
+    )
+    expect(auth).toMatchObject({
+      grant_type: 'client_credentials',
+      accessTokenUrl: '{{base_url}}/oauth/token',
+      clientId: '{{client_id}}',
+      clientSecret: '{{client_secret}}',
+      client_authentication: 'header',
+    })
+    expect(JSON.stringify(collection)).not.toMatch(/qs_[\w-]{20,}/)
+
+    expect(environment.values).toEqual([
+      { key: 'base_url', value: 'http://quire.test', type: 'default', enabled: true },
+      { key: 'client_id', value: 'qc_abc', type: 'default', enabled: true },
+      { key: 'client_secret', value: '', type: 'secret', enabled: true },
+    ])
+  })
+})
