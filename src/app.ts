@@ -19,6 +19,8 @@ import type { Services } from './services.js'
 export interface AppOptions {
   /** Silences request logs (tests); production keeps the configured level. */
   logger?: boolean
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void }
 }
 
 /** Builds the HTTP application from configuration and services; it holds no logic of its own. */
@@ -28,7 +30,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const { config } = services
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy,
     genReqId: (request) => validRequestId(request.headers['x-request-id']) ?? crypto.randomUUID(),
     requestIdHeader: false,

@@ -18,8 +18,11 @@ export const REDACT_PATHS = [
   '*.password',
 ]
 
-export function loggerOptions(level: string): NonNullable<FastifyServerOptions['logger']> {
-  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }
+export function loggerOptions(
+  level: string,
+  stream?: { write(line: string): void },
+): NonNullable<FastifyServerOptions['logger']> {
+  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(stream && { stream }) }
 }
 
 /** A logger for code outside a request (CLI, start-up, background work). */

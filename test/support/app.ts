@@ -54,6 +54,7 @@ export async function createTestApp(
   dialect: DialectName = 'sqlite',
   overrides: Partial<Config> = {},
   env: Record<string, string> = {},
+  logStream?: { write(line: string): void },
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-test-'))
   const schema = dialect === 'postgres' ? await createSchema() : undefined
@@ -64,7 +65,7 @@ export async function createTestApp(
     { ...(schema !== undefined && { databaseUrl: schemaUrl(schema) }), ...overrides },
   )
   const services = await createServices(config, { clock, log: pino({ level: 'silent' }) })
-  const app = await buildApp(services, { logger: false })
+  const app = await buildApp(services, logStream ? { logStream } : { logger: false })
   await app.ready()
 
   return {
@@ -81,19 +82,19 @@ export async function createTestApp(
   }
 }
 
-function schemaUrl(schema: string): string {
+export function schemaUrl(schema: string): string {
   const url = new URL(PG_URL as string)
   url.searchParams.set('options', `-c search_path=${schema}`)
   return url.toString()
 }
 
-async function createSchema(): Promise<string> {
+export async function createSchema(): Promise<string> {
   const schema = `quire_test_${crypto.randomBytes(6).toString('hex')}`
   await withPg((client) => client.query(`create schema ${schema}`))
   return schema
 }
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
   await withPg((client) => client.query(`drop schema ${schema} cascade`))
 }
 
