@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { API_ERRORS, errorBody } from './http/api-errors.js'
 import { apiPlugin } from './http/api-plugin.js'
 import { healthRoutes } from './http/health-routes.js'
-import { metricsPlugin } from './http/metrics.js'
+import { registerMetrics } from './http/metrics.js'
 import { openApiOptions } from './http/openapi.js'
 import { postmanRoutes } from './http/postman-routes.js'
 import { loggerOptions } from './log.js'
@@ -51,7 +51,7 @@ export async function buildApp(
   })
 
   await app.register(healthRoutes, services)
-  await app.register(metricsPlugin)
+  registerMetrics(app)
   await app.register(oauthPlugin, services)
   await app.register(apiPlugin, services)
   await app.register(postmanRoutes, services)

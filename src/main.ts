@@ -4,7 +4,6 @@ import { Command } from 'commander'
 import { credentialsCommands } from './cli/credentials-commands.js'
 import { otherCommands } from './cli/other-commands.js'
 import { printError } from './cli/output.js'
-import { serve } from './cli/serve.js'
 import { loadConfig, type Config } from './config.js'
 import { QuireError } from './errors.js'
 
@@ -19,7 +18,8 @@ const program = new Command()
 program
   .command('serve')
   .description('run the HTTP server')
-  .action(() => serve(getConfig()))
+  // Loaded on demand: the HTTP stack (and the API reference bundle) slows every other command.
+  .action(async () => (await import('./cli/serve.js')).serve(getConfig()))
 
 credentialsCommands(program, getConfig)
 otherCommands(program, getConfig)

@@ -64,14 +64,18 @@ export class CredentialEventFeed {
     return this.revokedTokens.has(jti)
   }
 
-  /** Reads new events now; used after a local change so this process needs no poll to see it. */
-  pollOnce(): Promise<void> {
+  /**
+   * Reads new events now, and sees every event committed before the call: a poll already in
+   * flight may have started before it, so it is awaited and followed by a fresh one.
+   */
+  async pollOnce(): Promise<void> {
+    if (this.polling !== undefined) await this.polling
     this.polling ??= this.poll()
       .catch(this.onError)
       .finally(() => {
         this.polling = undefined
       })
-    return this.polling
+    await this.polling
   }
 
   private async poll(): Promise<void> {

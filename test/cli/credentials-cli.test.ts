@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const MAIN = path.resolve('dist/src/main.js')
+
+describe('quire credentials (CLI)', () => {
+  let dataDir: string
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-cli-'))
+  })
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+
+  async function quire(...args: string[]) {
+    const env = { ...process.env, QUIRE_DATA_DIR: dataDir, DATABASE_URL: '' }
+    try {
+      const { stdout, stderr } = await run('node', [MAIN, ...args], { env })
+      return { code: 0, stdout, stderr }
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string }
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+    }
+  }
+  const json = async (...args: string[]) => JSON.parse((await quire(...args, '--json')).stdout)
+
+  it('creates a credential and shows its secret once, as one JSON object', async () => {
+    const created = await json(
+      'credentials',
+      'create',
+      '--name',
+      'laptop',
+      '--org',
+      'acme',
+      '--scope',
+      'books:read',
+    )
+
+    expect(created.client_id).toMatch(/^qc_[A-Za-z0-9_-]{22}$/)
+    expect(created.client_secret).toMatch(/^qs_[A-Za-z0-9_-]{43}$/)
+    expect(created).toMatchObject({ name: 'laptop', scope: 'books:read', revoked_at: null })
+    expect(created.secrets).toHaveLength(1)
+
+    const listed = await json('credentials', 'list')
+    expect(listed).toHaveLength(1)
+    expect(listed[0].client_id).toBe(created.client_id)
+    const text = JSON.stringify(listed)
+    expect(text).not.toContain(created.client_secret)
+    expect(text).not.toContain('secret_hash')
+
+    const plain = await quire('credentials', 'create', '--name', 'second')
+    expect(plain.stdout).toMatch(/client_secret: qs_/)
+    expect(plain.stdout).toContain('shown only now')
+  })
+
+  it('rotates to two active secrets, retires the old one, and revokes', async () => {
+    const created = await json('credentials', 'create', '--name', 'svc')
+    const rotated = await json('credentials', 'rotate', created.client_id)
+    expect(rotated.client_secret).not.toBe(created.client_secret)
+    expect(rotated.secrets.map((s: { generation: number }) => s.generation)).toEqual([1, 2])
+
+    const again = await json('credentials', 'rotate', created.client_id)
+    expect(again.secrets.map((s: { generation: number }) => s.generation)).toEqual([2, 3])
+
+    const retired = await json('credentials', 'retire-secrets', created.client_id)
+    expect(retired.secrets.map((s: { generation: number }) => s.generation)).toEqual([3])
+
+    const revoked = await json('credentials', 'revoke', created.client_id)
+    expect(revoked.revoked_at).not.toBeNull()
+    expect(revoked.secrets).toEqual([])
+
+    const refused = await quire('credentials', 'rotate', created.client_id)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe('quire: credential is revoked\n')
+  })
+
+  it('fails with a clear message and exit code 1 on bad input', async () => {
+    const unknown = await quire('credentials', 'revoke', 'qc_nope')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe('quire: credential not found\n')
+
+    const scope = await quire('credentials', 'create', '--name', 'x', '--scope', 'admin')
+    expect(scope.code).toBe(1)
+    expect(scope.stderr).toContain('"scope" must be a space-separated subset of')
+
+    const missing = await quire('credentials', 'create')
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain("required option '--name <name>' not specified")
+
+    const expiry = await quire('credentials', 'create', '--name', 'x', '--expires-at', 'soon')
+    expect(expiry.stderr).toBe('quire: "expires_at" must be an ISO-8601 time\n')
+  })
+
+  it('rotates signing keys and lists them', async () => {
+    await quire('credentials', 'list')
+    const rotated = await json('keys', 'rotate', '--activate-in', '120')
+    const keys = await json('keys', 'list')
+    expect(keys).toHaveLength(2)
+    expect(keys[1].kid).toBe(rotated.kid)
+    expect(keys[0].retires_at).toBe(rotated.activates_at)
+  })
+})
