@@ -103,4 +103,19 @@ describe('quire credentials (CLI)', () => {
     expect(keys[1].kid).toBe(rotated.kid)
     expect(keys[0].retires_at).toBe(rotated.activates_at)
   })
+
+  it('exports the Postman collection and environment', async () => {
+    const out = path.join(dataDir, 'postman')
+    const result = await quire('postman', 'export', '--out', out, '--client-id', 'qc_abc')
+    expect(result.code).toBe(0)
+
+    const collection = JSON.parse(
+      fs.readFileSync(path.join(out, 'quire.postman_collection.json'), 'utf8'),
+    )
+    const environment = JSON.parse(
+      fs.readFileSync(path.join(out, 'quire.postman_environment.json'), 'utf8'),
+    )
+    expect(collection.info.name).toBe('Quire API')
+    expect(environment.values[1]).toMatchObject({ key: 'client_id', value: 'qc_abc' })
+  })
 })
