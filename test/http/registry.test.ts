@@ -8,7 +8,7 @@ import { OAUTH_ERROR_CODES } from '../../src/oauth/errors.js'
 const docs = fs.readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8')
 
 function documentedApiCodes(): Map<number, { status: number; message: string }> {
-  const rows = [...docs.matchAll(/^\| (\d{4}) \| (\d{3}) \| ([^|]+) \|/gm)]
+  const rows = [...docs.matchAll(/^\|\s*(\d{4})\s*\|\s*(\d{3})\s*\|\s*([^|]+?)\s*\|/gm)]
   return new Map(
     rows.map((m) => [Number(m[1]), { status: Number(m[2]), message: (m[3] as string).trim() }]),
   )
@@ -30,7 +30,7 @@ describe('error registry', () => {
 
   it('documents every OAuth error code the server can send', () => {
     for (const code of OAUTH_ERROR_CODES) {
-      expect(docs).toContain(`| \`${code}\` |`)
+      expect(docs).toMatch(new RegExp(`^\\|\\s*\`${code}\`\\s*\\|`, 'm'))
     }
   })
 })
