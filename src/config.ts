@@ -30,6 +30,29 @@ export interface Config {
   readonly trustProxy: boolean
   /** How often each process reads new revocations from the database. */
   readonly revocationPollMs: number
+  /** Largest file one upload may carry (Ocrolus: 200 MB a request). */
+  readonly uploadMaxBytes: number
+  readonly maxPagesPerDocument: number
+  readonly maxDocumentsPerBook: number
+  readonly maxPagesPerBook: number
+  /** Resident memory and time one file's inspection may take before its parser is killed. */
+  readonly inspectMemoryBytes: number
+  readonly inspectTimeoutMs: number
+  /** Documents the in-process pipeline works on at once. */
+  readonly pipelineConcurrency: number
+  /** One webhook POST may take this long, DNS lookup included, before it counts as failed. */
+  readonly webhookTimeoutMs: number
+  /** Retries after a failed first attempt; the delay doubles from `webhookRetryBaseMs`. */
+  readonly webhookRetries: number
+  readonly webhookRetryBaseMs: number
+  /** Webhook POSTs in flight at once per process, so slow receivers cannot pile up. */
+  readonly webhookConcurrency: number
+  /** How often each process looks for due webhook deliveries. */
+  readonly webhookPollMs: number
+  /** Host names, addresses or CIDR ranges a webhook may reach although they are private. */
+  readonly webhookAllowedHosts: readonly string[]
+  /** Turns the private-address check off entirely (development only). */
+  readonly webhookAllowPrivate: boolean
 }
 
 type Env = Record<string, string | undefined>
@@ -69,6 +92,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: readLogLevel(env),
     trustProxy: env.QUIRE_TRUST_PROXY === 'true',
     revocationPollMs: readInt(env, 'QUIRE_REVOCATION_POLL_MS', 250, 10, 60_000),
+    uploadMaxBytes: readInt(env, 'QUIRE_UPLOAD_MAX_BYTES', 200 * 1000 * 1000, 1, 2 ** 31 - 1),
+    maxPagesPerDocument: readInt(env, 'QUIRE_MAX_PAGES_PER_DOCUMENT', 3000, 1, 1_000_000),
+    maxDocumentsPerBook: readInt(env, 'QUIRE_MAX_DOCUMENTS_PER_BOOK', 2000, 1, 1_000_000),
+    maxPagesPerBook: readInt(env, 'QUIRE_MAX_PAGES_PER_BOOK', 40_000, 1, 10_000_000),
+    inspectMemoryBytes: readInt(env, 'QUIRE_INSPECT_MEMORY_MB', 768, 64, 65_536) * 1024 * 1024,
+    inspectTimeoutMs: readInt(env, 'QUIRE_INSPECT_TIMEOUT_MS', 30_000, 100, 600_000),
+    pipelineConcurrency: readInt(env, 'QUIRE_PIPELINE_CONCURRENCY', 1, 1, 64),
+    webhookTimeoutMs: readInt(env, 'QUIRE_WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
+    webhookRetries: readInt(env, 'QUIRE_WEBHOOK_RETRIES', 3, 0, 20),
+    webhookRetryBaseMs: readInt(env, 'QUIRE_WEBHOOK_RETRY_BASE_MS', 60_000, 1, 86_400_000),
+    webhookConcurrency: readInt(env, 'QUIRE_WEBHOOK_CONCURRENCY', 4, 1, 256),
+    webhookPollMs: readInt(env, 'QUIRE_WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    webhookAllowedHosts: readList(env.QUIRE_WEBHOOK_ALLOWED_HOSTS) ?? [],
+    webhookAllowPrivate: env.QUIRE_WEBHOOK_ALLOW_PRIVATE === 'true',
     ...overrides,
   }
 

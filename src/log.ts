@@ -16,6 +16,7 @@ export const REDACT_PATHS = [
   '*.access_token',
   '*.token',
   '*.password',
+  '*.secret_key',
 ]
 
 export function loggerOptions(
@@ -31,6 +32,17 @@ export function createLogger(level: string): Logger {
 }
 
 export type Log = FastifyBaseLogger | Logger
+
+export interface WebhookAttemptInfo {
+  delivery_uuid: string
+  webhook_uuid: string
+  event_name: string
+  attempt: number
+  outcome: 'succeeded' | 'retrying' | 'failed'
+  http_status: number | null
+  error: string | null
+  duration_ms: number
+}
 
 export const logEvents = {
   listening(log: Log, info: { url: string; docs: string; tokenEndpoint: string; storage: string }) {
@@ -65,6 +77,13 @@ export const logEvents = {
   requestFailed(log: Log, error: unknown, status: number) {
     if (status >= 500) log.error({ err: error }, 'request failed')
     else log.info({ status, reason: reasonOf(error) }, 'request rejected')
+  },
+
+  /** One webhook POST, by ids: never its URL (it may hold credentials), body or secret. */
+  webhookAttempted(log: Log, info: WebhookAttemptInfo) {
+    if (info.outcome === 'succeeded') log.debug(info, 'webhook delivered')
+    else if (info.outcome === 'retrying') log.info(info, 'webhook attempt failed')
+    else log.warn(info, 'webhook delivery failed')
   },
 
   backgroundFailed(log: Log, task: string, error: unknown) {

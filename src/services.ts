@@ -10,14 +10,22 @@ import { CredentialService } from './credentials/credential-service.js'
 import { deriveKey, loadServerKey } from './credentials/server-key.js'
 import { openStorage, type Storage } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import {
+  createDocumentServices,
+  startDocumentWork,
+  stopDocumentWork,
+  type DocumentServices,
+} from './documents/document-services.js'
 import { logEvents } from './log.js'
 import { AccessTokens } from './oauth/access-token.js'
 import { AuthThrottle } from './oauth/auth-throttle.js'
 import { ClientAuthenticator } from './oauth/client-authenticator.js'
 import { SigningKeyStore } from './oauth/signing-keys.js'
+import { createWebhooks } from './webhooks/create-webhooks.js'
+import type { WebhookService } from './webhooks/webhook-service.js'
 
 /** Everything routes and commands call, wired once from the configuration. */
-export interface Services {
+export interface Services extends DocumentServices {
   readonly config: Config
   readonly clock: Clock
   readonly storage: Storage
@@ -30,6 +38,7 @@ export interface Services {
   readonly clientAuthenticator: ClientAuthenticator
   readonly authThrottle: AuthThrottle
   readonly books: BookService
+  readonly webhooks: WebhookService
   /** Stops timers and closes connections; the last call of a process. */
   close(): Promise<void>
 }
@@ -37,6 +46,11 @@ export interface Services {
 export interface ServiceOptions {
   clock?: Clock
   log: Logger
+  /**
+   * Run background work (the document pipeline, start-up sweeps): serving processes do, the
+   * CLI's one-off commands do not.
+   */
+  background?: boolean
 }
 
 /** Opens storage, applies migrations, loads signing keys and starts the event feed. */
@@ -86,8 +100,22 @@ export async function createServices(config: Config, options: ServiceOptions): P
     { perClient: config.authFailuresPerClient, perAddress: config.authFailuresPerAddress },
     redis,
   )
+  const webhooks = createWebhooks({
+    config,
+    db,
+    clock,
+    sealKey: deriveKey(serverKey, 'quire webhook secret seal v1'),
+    log: options.log,
+    onError: (error) => logEvents.backgroundFailed(options.log, 'webhook delivery', error),
+  })
+  if (options.background === true) webhooks.worker.start()
+  const documentServices = createDocumentServices(config, storage, clock, webhooks, (error) =>
+    logEvents.backgroundFailed(options.log, 'document pipeline', error),
+  )
+  if (options.background === true) await startDocumentWork(documentServices, storage)
 
   return {
+    ...documentServices,
     config,
     clock,
     storage,
@@ -100,7 +128,10 @@ export async function createServices(config: Config, options: ServiceOptions): P
     clientAuthenticator,
     authThrottle,
     books: new BookService(db, clock),
+    webhooks,
     async close() {
+      await stopDocumentWork(documentServices)
+      await webhooks.worker.stop()
       signingKeys.stop()
       await credentialEvents.stop()
       redis?.disconnect()

@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
+import { isUniqueViolation } from '../db/errors.js'
 import type { BookRow, Database } from '../db/schema.js'
 import { ApiError } from '../http/api-errors.js'
 import type { BookClass, BookOrderBy, BookType, SortOrder } from './book-values.js'
@@ -139,13 +140,17 @@ export class BookService {
     }
   }
 
-  async remove(orgId: string, ref: BookRef): Promise<void> {
+  /** Deletes a book; `beforeDelete` runs in the same transaction (its documents' removal). */
+  async remove(
+    orgId: string,
+    ref: BookRef,
+    beforeDelete?: (trx: Kysely<Database>, book: BookRow) => Promise<void>,
+  ): Promise<void> {
     const book = await this.get(orgId, ref)
-    await this.db
-      .deleteFrom('books')
-      .where('pk', '=', book.pk)
-      .where('org_id', '=', orgId)
-      .execute()
+    await this.db.transaction().execute(async (trx) => {
+      await beforeDelete?.(trx, book)
+      await trx.deleteFrom('books').where('pk', '=', book.pk).where('org_id', '=', orgId).execute()
+    })
   }
 
   private async assertNameFree(orgId: string, name: string): Promise<void> {
@@ -161,10 +166,4 @@ export class BookService {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-
-/** SQLite says SQLITE_CONSTRAINT_UNIQUE, PostgreSQL says 23505. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
 }

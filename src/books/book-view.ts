@@ -1,5 +1,5 @@
-import type { BookRow } from '../db/schema.js'
-import type { BookStatus } from './book-values.js'
+import type { BookRow, DocumentRow } from '../db/schema.js'
+import { bookDocuments, bookStatusOf } from '../documents/document-view.js'
 
 /** Ocrolus prints times to the second with a Z: 2023-05-25T17:23:45Z. */
 export function ocrolusTime(iso: string): string {
@@ -33,17 +33,20 @@ export function bookListItem(book: BookRow) {
 }
 
 /** /v1/book/status: the book, its documents and its `book_status`. */
-export function bookStatusView(book: BookRow, status: BookStatus) {
-  return { ...bookView(book), book_status: status, docs: [], mixed_docs: [] }
+export function bookStatusView(book: BookRow, docs: DocumentRow[], openImageGroup: boolean) {
+  return {
+    ...bookView(book),
+    book_status: bookStatusOf(docs, openImageGroup),
+    ...bookDocuments(docs),
+  }
 }
 
 /** /v1/book/info: the book with its documents and the maps Ocrolus attaches. */
-export function bookInfoView(book: BookRow) {
+export function bookInfoView(book: BookRow, docs: DocumentRow[]) {
   return {
     ...bookListItem(book),
     is_shared_or_public_book: book.is_public === 1,
-    docs: [],
-    mixed_docs: [],
+    ...bookDocuments(docs),
     bank_accounts: {},
     custom_filters: {},
     status_tags: {},

@@ -6,7 +6,7 @@ import { createServices } from '../services.js'
 /** `quire serve`: migrations, keys, HTTP; stops gracefully on SIGTERM or SIGINT. */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config.logLevel)
-  const services = await createServices(config, { log })
+  const services = await createServices(config, { log, background: true })
   const app = await buildApp(services)
 
   await app.listen({ port: config.port, host: config.host })

@@ -2,9 +2,15 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 
 import type { Storage } from './database.js'
 import * as initial from './migrations/001-initial.js'
+import * as webhooks from './migrations/002-webhooks.js'
+import * as documents from './migrations/003-documents.js'
 
 /** Migrations in order; each takes the dialect because identity columns differ. */
-const MIGRATIONS = { '001-initial': initial } as const
+const MIGRATIONS = {
+  '001-initial': initial,
+  '002-webhooks': webhooks,
+  '003-documents': documents,
+} as const
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly storage: Storage) {}

@@ -73,6 +73,122 @@ export interface BookTable {
   owner_email: string | null
 }
 
+export interface DocumentTable {
+  pk: Generated<number>
+  uuid: string
+  org_id: string
+  book_pk: number
+  kind: string
+  name: string
+  form_type: string | null
+  status: string
+  rejection_reason: string | null
+  rejection_reason_description: string | null
+  document_class: string | null
+  page_count: number
+  text_pages: number | null
+  md5: string
+  sha256: string
+  size: number
+  content_type: string
+  /** Null once the stored file is deleted. */
+  blob_key: string | null
+  processing_type: string
+  image_group_pk: number | null
+  /** Pipeline runs started; a document that keeps killing its worker is rejected. */
+  attempts: number
+  /** A worker owns a PROCESSING document until then; after it, another may take it over. */
+  lease_until: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ImageGroupTable {
+  pk: Generated<number>
+  uuid: string
+  org_id: string
+  book_pk: number
+  status: string
+  created_at: Timestamp
+}
+
+export interface ImageTable {
+  pk: Generated<number>
+  image_group_pk: number
+  name: string
+  content_type: string
+  md5: string
+  size: number
+  blob_key: string
+  created_at: Timestamp
+}
+
+export interface BlobTable {
+  blob_key: string
+  size: number
+  chunks: number
+  created_at: Timestamp
+}
+
+export interface BlobChunkTable {
+  blob_key: string
+  seq: number
+  data: Buffer
+}
+
+/** `org`: the org-level webhooks (reference §8.1); `account`: the legacy one per credential. */
+export const WEBHOOK_KINDS = ['org', 'account'] as const
+export type WebhookKind = (typeof WEBHOOK_KINDS)[number]
+
+export interface WebhookTable {
+  uuid: string
+  org_id: string
+  kind: WebhookKind
+  /** The owning credential of an account-level webhook; null for org-level ones. */
+  client_id: string | null
+  url: string
+  description: string | null
+  is_active: number
+  /** The signing secret, sealed with AES-256-GCM under a key derived from the server key. */
+  secret_sealed: string | null
+  /** JSON array of subscribed event names. */
+  event_names: string
+  created_at: Timestamp
+  modified_at: Timestamp
+}
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number]
+
+/** One event for one webhook: the outbox row the delivery worker claims, retries and closes. */
+export interface WebhookDeliveryTable {
+  uuid: string
+  webhook_uuid: string
+  org_id: string
+  event_name: string
+  /** The exact JSON body sent, so every attempt signs the same bytes. */
+  payload: string
+  status: WebhookDeliveryStatus
+  /** Attempts started; counted when claimed, so a crash mid-attempt still uses one up. */
+  attempts: number
+  /** When a pending delivery is due, or until when a worker's claim on it holds. */
+  next_attempt_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface WebhookAttemptTable {
+  delivery_uuid: string
+  attempt: number
+  attempted_at: Timestamp
+  request_id: string
+  http_status: number | null
+  error: string | null
+  /** The start of a failed answer's body, cut short: never more of it. */
+  response_snippet: string | null
+  duration_ms: number
+}
+
 export interface Database {
   organizations: OrganizationTable
   clients: ClientTable
@@ -80,6 +196,14 @@ export interface Database {
   signing_keys: SigningKeyTable
   credential_events: CredentialEventTable
   books: BookTable
+  documents: DocumentTable
+  image_groups: ImageGroupTable
+  images: ImageTable
+  blobs: BlobTable
+  blob_chunks: BlobChunkTable
+  webhooks: WebhookTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
 }
 
 export type Organization = Selectable<OrganizationTable>
@@ -89,3 +213,9 @@ export type SigningKeyRow = Selectable<SigningKeyTable>
 export type CredentialEvent = Selectable<CredentialEventTable>
 export type BookRow = Selectable<BookTable>
 export type NewBook = Insertable<BookTable>
+export type DocumentRow = Selectable<DocumentTable>
+export type ImageGroupRow = Selectable<ImageGroupTable>
+export type ImageRow = Selectable<ImageTable>
+export type WebhookRow = Selectable<WebhookTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>
+export type WebhookAttemptRow = Selectable<WebhookAttemptTable>

@@ -11,11 +11,23 @@ export const API_ERRORS = {
   1100: { status: 500, message: 'The request could not be processed' },
   1101: { status: 404, message: 'The requested endpoint does not exist' },
   1103: { status: 400, message: 'Required pk or book uuid' },
+  1104: { status: 400, message: 'Parameter value is not a valid file' },
+  1105: { status: 413, message: 'File too large' },
   1200: { status: 401, message: 'Authentication failed' },
   1202: { status: 401, message: 'Invalid access token' },
   1401: { status: 400, message: 'Book not found' },
   1402: { status: 400, message: 'Book exists' },
+  1501: { status: 400, message: 'Document not found' },
+  1512: { status: 400, message: 'Document exceeds max pages' },
+  1520: { status: 406, message: 'Document cannot be cancelled' },
+  1801: { status: 400, message: 'Webhook not found' },
+  1802: { status: 400, message: 'Webhook limit reached' },
+  1806: { status: 400, message: 'One of the input is invalid' },
   2100: { status: 403, message: 'Insufficient scope' },
+  6001: { status: 400, message: 'Form Type Not Found' },
+  7002: { status: 400, message: 'No Image Found' },
+  8001: { status: 400, message: 'Only one file per request' },
+  8002: { status: 400, message: 'Max uploads reached' },
 } as const satisfies Record<number, { status: number; message: string }>
 
 export type ApiErrorCode = keyof typeof API_ERRORS

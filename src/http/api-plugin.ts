@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 
 import { booksPlugin } from '../books/books-plugin.js'
+import { documentsPlugin } from '../documents/documents-plugin.js'
 import type { Services } from '../services.js'
+import { webhooksPlugin } from '../webhooks/webhooks-plugin.js'
 import { apiErrorHandler } from './api-error-handler.js'
 import { registerBearerAuth } from './bearer-auth.js'
 import { registerGetBodies } from './request-params.js'
@@ -13,4 +15,6 @@ export async function apiPlugin(app: FastifyInstance, services: Services): Promi
   registerGetBodies(app)
 
   await app.register(booksPlugin, services)
+  await app.register(documentsPlugin, services)
+  await app.register(webhooksPlugin, services)
 }

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto'
 
+import { samplePdf } from './sample-pdf.js'
+
 /**
  * The Postman v2.1 collection and environment. Credentials live only in the environment: the
  * collection refers to {{client_id}} and {{client_secret}}. Collection-level OAuth 2.0 auth
@@ -11,10 +13,14 @@ const SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.
 
 interface ExampleRequest {
   name: string
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   path: string
   query?: Record<string, string>
   json?: Record<string, unknown>
+  /** A multipart upload of the inline sample PDF, with these fields before it. */
+  upload?: Record<string, string>
+  /** HTTP statuses that count as success, when not just 200. */
+  accept?: number[]
   /** Requests that are not the bearer API carry no bearer token. */
   noauth?: boolean
   /** Test-script lines run after the response, beyond the status check. */
@@ -27,7 +33,8 @@ const clientId = pm.variables.get('client_id');
 const clientSecret = pm.variables.get('client_secret');
 const cached = pm.collectionVariables.get('access_token');
 const expiresAt = Number(pm.collectionVariables.get('access_token_expires_at') || 0);
-const needsToken = pm.request.auth && pm.request.auth.type !== 'noauth';
+// Requests that inherit the collection's OAuth 2.0 auth carry no auth of their own here.
+const needsToken = !pm.request.auth || pm.request.auth.type === 'oauth2';
 
 if (needsToken && !(cached && Date.now() < expiresAt - 30000)) {
   if (!clientId || !clientSecret) {
@@ -109,6 +116,102 @@ const REQUESTS: ExampleRequest[] = [
     tests: ENVELOPE_OK,
   },
   {
+    name: 'Upload a document',
+    method: 'POST',
+    path: '/v1/book/upload',
+    upload: { book_uuid: '{{book_uuid}}' },
+    tests: [
+      ...ENVELOPE_OK,
+      "pm.collectionVariables.set('doc_uuid', body.response.uploaded_docs[0].uuid);",
+      "pm.collectionVariables.set('doc_pk', String(body.response.uploaded_docs[0].pk));",
+    ],
+  },
+  {
+    name: 'Upload a mixed document',
+    method: 'POST',
+    path: '/v1/book/upload/mixed',
+    upload: { pk: '{{book_pk}}' },
+    tests: [
+      ...ENVELOPE_OK,
+      "pm.collectionVariables.set('mixed_doc_uuid', body.response.mixed_uploaded_docs[0].uuid);",
+    ],
+  },
+  {
+    name: 'Upload a document of a form type (v2)',
+    method: 'POST',
+    path: '/v2/book/{{book_uuid}}/document/{{form_type}}',
+    upload: {},
+    tests: [
+      ...ENVELOPE_OK,
+      "pm.test('has doc_uuid', () => pm.expect(body.response.doc_uuid).to.be.a('string'));",
+    ],
+  },
+  {
+    name: 'Upload a mixed document (v2)',
+    method: 'POST',
+    path: '/v2/book/{{book_uuid}}/mixed-document',
+    upload: {},
+    tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Book status with documents',
+    method: 'GET',
+    path: '/v1/book/status',
+    query: { book_uuid: '{{book_uuid}}' },
+    tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Mixed document status',
+    method: 'GET',
+    path: '/v1/document/mixed/status',
+    query: { mixed_doc_uuid: '{{mixed_doc_uuid}}' },
+    tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Download a document',
+    method: 'GET',
+    path: '/v2/document/download',
+    query: { doc_uuid: '{{doc_uuid}}' },
+    tests: [
+      "pm.test('is a PDF', () => pm.expect(pm.response.headers.get('Content-Type')).to.eql('application/pdf'));",
+    ],
+  },
+  {
+    name: 'Upgrade a document',
+    method: 'POST',
+    path: '/v1/document/upgrade',
+    json: { doc_uuid: '{{doc_uuid}}', upgrade_type: 'COMPLETE' },
+    tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Upgrade a mixed document',
+    method: 'POST',
+    path: '/v1/document/mixed/upgrade',
+    json: { mixed_doc_uuid: '{{mixed_doc_uuid}}', upgrade_type: 'COMPLETE' },
+    tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Cancel a document',
+    method: 'POST',
+    path: '/v1/document/cancel',
+    json: { doc_uuid: '{{doc_uuid}}' },
+    accept: [200, 406],
+  },
+  {
+    name: 'Remove a mixed document',
+    method: 'POST',
+    path: '/v1/document/mixed/remove',
+    json: { mixed_doc_uuid: '{{mixed_doc_uuid}}' },
+    tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Remove a document',
+    method: 'POST',
+    path: '/v1/document/remove',
+    json: { doc_uuid: '{{doc_uuid}}' },
+    tests: ENVELOPE_OK,
+  },
+  {
     name: 'Update a Book',
     method: 'POST',
     path: '/v1/book/update',
@@ -122,11 +225,125 @@ const REQUESTS: ExampleRequest[] = [
     json: { book_uuid: '{{book_uuid}}' },
     tests: ENVELOPE_OK,
   },
+  ...webhookRequests(),
 ]
+
+/**
+ * The webhook settings, from creation to deletion. The receiver's host never resolves (RFC
+ * 2606 `.invalid`), which a default server accepts (a name is checked again at each delivery),
+ * so every request succeeds and no test delivery leaves the machine; they fail and are logged.
+ */
+function webhookRequests(): ExampleRequest[] {
+  const hook = '/v1/account/settings/webhook/{{webhook_uuid}}'
+  const secret = { secret_key: 'postman-example-secret-{{$timestamp}}' }
+  const rotated = [
+    "pm.test('secret rotated', () => pm.expect(pm.response.json().status).to.eql('success'));",
+  ]
+  const legacy = {
+    webhook_endpoint: 'https://receiver.example.invalid/quire-legacy',
+    event: ['BOOK_VERIFIED', 'DOC_VERIFIED'],
+  }
+  return [
+    {
+      name: 'Add a webhook',
+      method: 'POST',
+      path: '/v1/account/settings/webhook',
+      json: {
+        webhook: {
+          url: 'https://receiver.example.invalid/quire?run={{$timestamp}}{{$randomInt}}',
+          description: 'Postman example webhook',
+          is_active: true,
+        },
+        event_names: ['book.verified', 'document.verification_succeeded'],
+      },
+      tests: [...ENVELOPE_OK, "pm.collectionVariables.set('webhook_uuid', body.response.uuid);"],
+    },
+    {
+      name: 'List webhooks',
+      method: 'GET',
+      path: '/v1/account/settings/webhooks',
+      tests: ENVELOPE_OK,
+    },
+    { name: 'Retrieve a webhook', method: 'GET', path: hook, tests: ENVELOPE_OK },
+    {
+      name: 'Update a webhook',
+      method: 'POST',
+      path: `${hook}/update`,
+      json: {
+        webhook: { description: 'Postman example webhook, updated' },
+        event_names: ['book.verified', 'book.completed'],
+      },
+      tests: ENVELOPE_OK,
+    },
+    {
+      name: 'List the events of a webhook',
+      method: 'GET',
+      path: `${hook}/events`,
+      tests: [
+        ...ENVELOPE_OK,
+        'const active = body.response.events.find((event) => event.is_active);',
+        "pm.collectionVariables.set('event_uuid', active.uuid);",
+      ],
+    },
+    {
+      name: 'Test a webhook',
+      method: 'POST',
+      path: `${hook}/test`,
+      json: { event_uuid: '{{event_uuid}}' },
+      tests: ENVELOPE_OK,
+    },
+    {
+      name: 'Set a webhook secret',
+      method: 'POST',
+      path: `${hook}/rotate-secret`,
+      json: secret,
+      tests: rotated,
+    },
+    { name: 'Webhook deliveries', method: 'GET', path: `${hook}/deliveries`, tests: ENVELOPE_OK },
+    { name: 'Delete a webhook', method: 'DELETE', path: `${hook}/delete`, tests: ENVELOPE_OK },
+    {
+      name: 'Register the account webhook (legacy)',
+      method: 'POST',
+      path: '/v1/account/settings/update/webhook_endpoint',
+      json: legacy,
+      tests: ENVELOPE_OK,
+    },
+    {
+      name: 'Account webhook details (legacy)',
+      method: 'GET',
+      path: '/v1/account/settings/webhook_details',
+      tests: ENVELOPE_OK,
+    },
+    {
+      name: 'Set the account webhook secret (legacy)',
+      method: 'POST',
+      path: '/v1/account/settings/webhook/rotate-secret',
+      json: secret,
+      tests: rotated,
+    },
+    {
+      name: 'Test the account webhook (legacy)',
+      method: 'GET',
+      path: '/v1/account/settings/test_webhook_endpoint',
+      tests: [
+        ...ENVELOPE_OK,
+        "pm.test('reports the outcome', () => pm.expect(body.response.message).to.be.a('string'));",
+      ],
+    },
+    {
+      name: 'Deregister the account webhook (legacy)',
+      method: 'POST',
+      path: '/v1/account/settings/update/webhook_endpoint',
+      json: { ...legacy, event: [] },
+      tests: ENVELOPE_OK,
+    },
+  ]
+}
 
 /** The paths the collection covers, for the test that keeps it complete. */
 export const COLLECTION_PATHS: readonly string[] = [
-  ...new Set(REQUESTS.map((r) => `${r.method} ${r.path}`)),
+  // A Postman variable in a path ({{webhook_uuid}}) is the OpenAPI path parameter {webhook_uuid}.
+  ...new Set(REQUESTS.map((r) => `${r.method} ${r.path.replace(/\{\{(\w+)\}\}/g, '{$1}')}`)),
 ]
 
 export function postmanCollection(baseUrl: string) {
@@ -146,6 +363,13 @@ export function postmanCollection(baseUrl: string) {
       { key: 'access_token_expires_at', value: '0' },
       { key: 'book_uuid', value: '' },
       { key: 'book_pk', value: '' },
+      { key: 'doc_uuid', value: '' },
+      { key: 'doc_pk', value: '' },
+      { key: 'mixed_doc_uuid', value: '' },
+      // The v2 upload's form type; paystub, bank_statement, w2 and the others of the reference.
+      { key: 'form_type', value: 'paystub' },
+      { key: 'webhook_uuid', value: '' },
+      { key: 'event_uuid', value: '' },
     ],
     item: REQUESTS.map(item),
   }
@@ -196,8 +420,7 @@ function item(request: ExampleRequest) {
       ...(request.noauth === true &&
         request.path !== '/oauth/token' && { auth: { type: 'noauth' } }),
       ...(request.path === '/oauth/token' && { auth: basicAuth() }),
-      header:
-        request.json === undefined ? [] : [{ key: 'Content-Type', value: 'application/json' }],
+      header: headers(request),
       url: { raw, host: ['{{base_url}}'], path: request.path.slice(1).split('/'), query },
       ...body(request),
     },
@@ -215,7 +438,33 @@ function basicAuth() {
   }
 }
 
+const BOUNDARY = 'quire-postman-sample'
+// The comment after %%EOF makes every upload's bytes unique, so none is refused as a duplicate;
+// it changes no offset of the file.
+const SAMPLE_PDF = samplePdf('Quire sample document')
+
+function headers(request: ExampleRequest) {
+  if (request.upload !== undefined) {
+    return [{ key: 'Content-Type', value: `multipart/form-data; boundary=${BOUNDARY}` }]
+  }
+  return request.json === undefined ? [] : [{ key: 'Content-Type', value: 'application/json' }]
+}
+
+/** A multipart body written out, so the request runs with no file on disk. */
+function multipartBody(fields: Record<string, string>): string {
+  const parts = Object.entries(fields).map(
+    ([name, value]) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  )
+  const file =
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="upload"; filename="sample-{{$timestamp}}{{$randomInt}}.pdf"\r\n` +
+    `Content-Type: application/pdf\r\n\r\n${SAMPLE_PDF}% {{$guid}}\r\n--${BOUNDARY}--\r\n`
+  return parts.join('') + file
+}
+
 function body(request: ExampleRequest) {
+  if (request.upload !== undefined)
+    return { body: { mode: 'raw', raw: multipartBody(request.upload) } }
   if (request.path === '/oauth/token') {
     return {
       body: {
@@ -235,7 +484,11 @@ function body(request: ExampleRequest) {
 }
 
 function testScript(request: ExampleRequest): string[] {
-  return ["pm.test('HTTP 200', () => pm.response.to.have.status(200));", ...(request.tests ?? [])]
+  const accepted = JSON.stringify(request.accept ?? [200])
+  return [
+    `pm.test('HTTP status', () => pm.expect(${accepted}).to.include(pm.response.code));`,
+    ...(request.tests ?? []),
+  ]
 }
 
 function stableId(seed: string): string {

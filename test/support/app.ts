@@ -34,7 +34,10 @@ export interface TestApp {
   services: Services
   clock: TestClock
   config: Config
-  close(): Promise<void>
+  dataDir: string
+  schema: string | undefined
+  /** With `keepStorage`, the data dir and schema stay for a later app (a restart). */
+  close(options?: { keepStorage?: boolean }): Promise<void>
 }
 
 /**
@@ -55,16 +58,26 @@ export async function createTestApp(
   overrides: Partial<Config> = {},
   env: Record<string, string> = {},
   logStream?: { write(line: string): void },
+  restartOf?: TestApp,
 ): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-test-'))
-  const schema = dialect === 'postgres' ? await createSchema() : undefined
+  const dataDir = restartOf?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quire-test-'))
+  const schema =
+    restartOf !== undefined
+      ? restartOf.schema
+      : dialect === 'postgres'
+        ? await createSchema()
+        : undefined
   const clock = new TestClock()
 
   const config = loadConfig(
     { QUIRE_DATA_DIR: dataDir, QUIRE_PUBLIC_URL: 'http://quire.test', ...env },
     { ...(schema !== undefined && { databaseUrl: schemaUrl(schema) }), ...overrides },
   )
-  const services = await createServices(config, { clock, log: pino({ level: 'silent' }) })
+  const services = await createServices(config, {
+    clock,
+    log: pino({ level: 'silent' }),
+    background: true,
+  })
   const app = await buildApp(services, logStream ? { logStream } : { logger: false })
   await app.ready()
 
@@ -73,9 +86,12 @@ export async function createTestApp(
     services,
     clock,
     config,
-    async close() {
+    dataDir,
+    schema,
+    async close(options = {}) {
       await app.close()
       await services.close()
+      if (options.keepStorage === true) return
       if (schema !== undefined) await dropSchema(schema)
       fs.rmSync(dataDir, { recursive: true, force: true })
     },

@@ -22,7 +22,7 @@ export function bookInfoRoute(app: FastifyInstance, services: Services): void {
     },
     async (request) => {
       const book = await services.books.get(request.caller.orgId, readBookRef(readParams(request)))
-      return envelope(bookInfoView(book))
+      return envelope(bookInfoView(book, await services.documents.listForBook(book.pk)))
     },
   )
 }

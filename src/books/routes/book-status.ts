@@ -22,8 +22,9 @@ export function bookStatusRoute(app: FastifyInstance, services: Services): void 
     },
     async (request) => {
       const book = await services.books.get(request.caller.orgId, readBookRef(readParams(request)))
-      // A book's status follows from its documents; with none uploaded it is CREATED.
-      return envelope(bookStatusView(book, 'CREATED'))
+      const docs = await services.documents.listForBook(book.pk)
+      const openGroup = await services.documents.hasOpenImageGroup(book.pk)
+      return envelope(bookStatusView(book, docs, openGroup))
     },
   )
 }

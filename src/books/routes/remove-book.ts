@@ -20,7 +20,11 @@ export function removeBookRoute(app: FastifyInstance, services: Services): void 
       },
     },
     async (request) => {
-      await services.books.remove(request.caller.orgId, readBookRef(readParams(request)))
+      await services.books.remove(
+        request.caller.orgId,
+        readBookRef(readParams(request)),
+        (trx, book) => services.documents.removeAllInBook(trx, book),
+      )
       return envelope({})
     },
   )

@@ -1,0 +1,19 @@
+import type { Readable } from 'node:stream'
+
+/**
+ * Where stored files live. A blob is written whole before its key is returned, so a reader
+ * never sees half a file; keys are made by the store, never from a file or field name.
+ */
+export interface BlobStore {
+  /** Moves a staged file into the store, consuming it; answers the new blob's key. */
+  put(stagedPath: string): Promise<string>
+  open(key: string): Promise<Readable>
+  /** Runs `use` with a local path holding the blob, for the parser child to read. */
+  withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T>
+  remove(key: string): Promise<void>
+  /**
+   * Removes blobs older than `minAgeMs` that no document refers to: left by a process killed
+   * between storing a blob and recording it. The age keeps uploads in flight elsewhere safe.
+   */
+  sweep(isReferenced: (keys: string[]) => Promise<Set<string>>, minAgeMs: number): Promise<number>
+}

@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely'
+
+import type { BookRow, Database, DocumentRow } from '../db/schema.js'
+
+/** What the webhooks module offers: a delivery recorded in the caller's transaction. */
+export interface WebhookEmitter {
+  emit(
+    orgId: string,
+    eventName: string,
+    payload: Record<string, unknown>,
+    db?: Kysely<Database>,
+  ): Promise<void>
+}
+
+/**
+ * The lifecycle transitions other parts listen to: webhook events (reference §8.2, payloads as
+ * §8.3) recorded in the same transaction as the change, and the pipeline's wake-up.
+ */
+export class DocumentEvents {
+  private wakeListener: () => void = () => undefined
+
+  constructor(private readonly webhooks: WebhookEmitter | undefined) {}
+
+  onQueued(listener: () => void): void {
+    this.wakeListener = listener
+  }
+
+  /** New work for the pipeline; it also polls, so a missed call only delays. */
+  queued(): void {
+    this.wakeListener()
+  }
+
+  uploaded(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+    return this.emit(
+      db,
+      book,
+      'document.upload_succeeded',
+      documentPayload(book, doc, 'Document uploaded', 'LOW'),
+    )
+  }
+
+  verified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+    return this.emit(
+      db,
+      book,
+      'document.verification_succeeded',
+      documentPayload(book, doc, 'Document verified', 'LOW'),
+    )
+  }
+
+  rejected(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+    const event = doc.kind === 'MIXED' ? 'mixed_document.rejected' : 'document.upload_failed'
+    return this.emit(
+      db,
+      book,
+      event,
+      documentPayload(book, doc, doc.rejection_reason ?? 'Document rejected', 'MODERATE'),
+    )
+  }
+
+  /** Every document of the book is done: book.verified, then book.completed. */
+  async bookSettled(db: Kysely<Database>, book: BookRow, docs: DocumentRow[]): Promise<void> {
+    const uploaded_docs = docs.map((d) => ({ uuid: d.uuid, status: d.status }))
+    const base = {
+      book_pk: book.pk,
+      book_uuid: book.uuid,
+      book_name: book.name,
+      notification_type: 'STATUS',
+      uploaded_docs,
+    }
+
+    await this.emit(db, book, 'book.verified', {
+      ...base,
+      severity: 'LOW',
+      status: 'VERIFIED',
+      notification_reason: 'Book is verified',
+    })
+    await this.emit(db, book, 'book.completed', {
+      ...base,
+      severity: 'MODERATE',
+      status: 'BOOK_COMPLETE',
+      notification_reason: 'Completed tasks: CAPTURE',
+      tasks: ['CAPTURE'],
+    })
+  }
+
+  private async emit(
+    db: Kysely<Database>,
+    book: BookRow,
+    event: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    await this.webhooks?.emit(book.org_id, event, { event_name: event, ...payload }, db)
+  }
+}
+
+function documentPayload(book: BookRow, doc: DocumentRow, reason: string, severity: string) {
+  const mixed = doc.kind === 'MIXED'
+  return {
+    notification_type: 'STATUS',
+    notification_reason: reason,
+    severity,
+    status: doc.status,
+    book_pk: book.pk,
+    book_uuid: book.uuid,
+    doc_uuid: doc.uuid,
+    uploaded_doc_pk: mixed ? null : doc.pk,
+    uploaded_doc_uuid: mixed ? null : doc.uuid,
+    mixed_uploaded_doc_pk: mixed ? doc.pk : null,
+    mixed_uploaded_doc_uuid: mixed ? doc.uuid : null,
+    uploaded_image_group_pk: doc.image_group_pk,
+    uploaded_image_group_uuid: null,
+  }
+}

@@ -1,0 +1,110 @@
+import path from 'node:path'
+
+import { PdfInspector } from '../analysis/pdf-inspector.js'
+import { InspectStage } from '../analysis/inspect-stage.js'
+import type { Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { Storage } from '../db/database.js'
+import { PipelineRunner } from '../jobs/pipeline-runner.js'
+import type { BlobStore } from './blob-store.js'
+import { DiskBlobStore } from './disk-blob-store.js'
+import { DocumentEvents, type WebhookEmitter } from './document-events.js'
+import { DocumentService } from './document-service.js'
+import { PostgresBlobStore } from './postgres-blob-store.js'
+import { Staging } from './staging.js'
+import { UploadService } from './upload-service.js'
+
+export interface DocumentServices {
+  staging: Staging
+  blobs: BlobStore
+  inspector: PdfInspector
+  documentEvents: DocumentEvents
+  uploads: UploadService
+  documents: DocumentService
+  pipeline: PipelineRunner
+}
+
+const LEASE_MS = 120_000
+const POLL_MS = 1_000
+const MAX_ATTEMPTS = 3
+/** Blobs younger than this may belong to an upload still in flight on another node. */
+const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000
+
+/** Storage, inspection and the pipeline for documents, wired from the configuration. */
+export function createDocumentServices(
+  config: Config,
+  storage: Storage,
+  clock: Clock,
+  webhooks: WebhookEmitter | undefined,
+  onError: (error: unknown) => void,
+): DocumentServices {
+  const { db } = storage
+  const staging = new Staging(path.join(config.dataDir, 'staging'))
+  const blobs =
+    storage.dialect === 'postgres'
+      ? new PostgresBlobStore(db, staging.dir)
+      : new DiskBlobStore(path.join(config.dataDir, 'blobs'))
+  const inspector = new PdfInspector({
+    memoryBytes: config.inspectMemoryBytes,
+    timeoutMs: config.inspectTimeoutMs,
+  })
+  const documentEvents = new DocumentEvents(webhooks)
+
+  const stages = [new InspectStage(blobs, inspector, config)]
+  const pipeline = new PipelineRunner(
+    db,
+    blobs,
+    stages,
+    documentEvents,
+    clock,
+    {
+      concurrency: config.pipelineConcurrency,
+      leaseMs: LEASE_MS,
+      pollMs: POLL_MS,
+      maxAttempts: MAX_ATTEMPTS,
+    },
+    onError,
+  )
+
+  return {
+    staging,
+    blobs,
+    inspector,
+    documentEvents,
+    uploads: new UploadService(db, blobs, inspector, documentEvents, config, clock),
+    documents: new DocumentService(db, blobs, documentEvents, clock),
+    pipeline,
+  }
+}
+
+/**
+ * Background start-up of a serving process: clears staged files a killed process left, removes
+ * orphaned blobs, and starts the pipeline, which resumes whatever the database says is
+ * unfinished.
+ */
+export async function startDocumentWork(
+  services: DocumentServices,
+  storage: Storage,
+): Promise<void> {
+  services.staging.sweep()
+  await services.blobs.sweep(async (keys) => {
+    const rows = await storage.db
+      .selectFrom('documents')
+      .select('blob_key')
+      .where('blob_key', 'in', keys)
+      .execute()
+    const images = await storage.db
+      .selectFrom('images')
+      .select('blob_key')
+      .where('blob_key', 'in', keys)
+      .execute()
+    return new Set([...rows, ...images].map((r) => r.blob_key as string))
+  }, ORPHAN_MIN_AGE_MS)
+  // With SQLite only one serving process uses the file, so leases of a killed one end now.
+  await services.pipeline.start(storage.dialect === 'sqlite')
+}
+
+export async function stopDocumentWork(services: DocumentServices): Promise<void> {
+  await services.pipeline.stop()
+  services.inspector.close()
+}

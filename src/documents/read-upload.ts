@@ -1,0 +1,65 @@
+import type {} from '@fastify/multipart'
+import type { FastifyRequest } from 'fastify'
+
+import { ApiError } from '../http/api-errors.js'
+import { FileTooLarge, type Staging, type StagedFile } from './staging.js'
+
+export interface ReceivedFile {
+  staged: StagedFile
+  /** The client's file name, cleaned for display; never used in a path. */
+  filename: string
+}
+
+export interface ReceivedUpload {
+  fields: Record<string, string>
+  file: ReceivedFile | undefined
+}
+
+const FIELD_LIMITS = { fields: 50, fieldSize: 64 * 1024, files: 2, parts: 60, headerPairs: 100 }
+
+/**
+ * Reads a multipart upload: its fields, and its one file streamed to staging under whatever
+ * field name the client used (`upload`, `file` or the file's own name, reference §10). Fields
+ * may come before or after the file. On any failure the staged file is removed.
+ */
+export async function readUpload(
+  request: FastifyRequest,
+  staging: Staging,
+  maxBytes: number,
+): Promise<ReceivedUpload> {
+  if (!request.isMultipart()) throw new ApiError(1104, 'The request must be multipart/form-data')
+
+  const fields: Record<string, string> = {}
+  let file: ReceivedFile | undefined
+  try {
+    // One byte over the limit lets the staging count, not busboy's truncation, decide.
+    for await (const part of request.parts({
+      limits: { ...FIELD_LIMITS, fileSize: maxBytes + 1 },
+    })) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value)
+        continue
+      }
+      if (file !== undefined) throw new ApiError(8001)
+      file = {
+        staged: await staging.receive(part.file, maxBytes),
+        filename: cleanFileName(part.filename),
+      }
+    }
+  } catch (error) {
+    await staging.discard(file?.staged)
+    if (error instanceof FileTooLarge || (error as { statusCode?: number }).statusCode === 413) {
+      throw new ApiError(1105, `File too large: the limit is ${maxBytes} bytes`)
+    }
+    throw error
+  }
+  return { fields, file }
+}
+
+/** A display name from a client's file name: its last path segment, printable, bounded. */
+export function cleanFileName(raw: string | undefined, fallback = 'document.pdf'): string {
+  const last = (raw ?? '').split(/[/\\]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const printable = last.replace(/[\x00-\x1f\x7f]/g, '').trim()
+  return printable === '' ? fallback : printable.slice(0, 255)
+}
