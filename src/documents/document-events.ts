@@ -39,6 +39,13 @@ export class DocumentEvents {
     )
   }
 
+  classified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+    return this.emit(db, book, 'document.classification_succeeded', {
+      ...documentPayload(book, doc, 'Document classified', 'LOW'),
+      document_class: doc.document_class,
+    })
+  }
+
   verified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
     return this.emit(
       db,

@@ -1,6 +1,7 @@
 import path from 'node:path'
 
 import { PdfInspector } from '../analysis/pdf-inspector.js'
+import { ClassifyStage } from '../analysis/classify-stage.js'
 import { InspectStage } from '../analysis/inspect-stage.js'
 import type { Clock } from '../clock.js'
 import type { Config } from '../config.js'
@@ -50,7 +51,7 @@ export function createDocumentServices(
   })
   const documentEvents = new DocumentEvents(webhooks)
 
-  const stages = [new InspectStage(blobs, inspector, config)]
+  const stages = [new InspectStage(blobs, inspector, config), new ClassifyStage()]
   const pipeline = new PipelineRunner(
     db,
     blobs,

@@ -184,6 +184,8 @@ export class PipelineRunner {
         .selectAll()
         .where('pk', '=', updated.book_pk)
         .executeTakeFirstOrThrow()
+      if (result.ok && result.changes?.document_class !== undefined)
+        await this.events.classified(trx, book, updated)
       if (result.ok) await this.events.verified(trx, book, updated)
       else await this.events.rejected(trx, book, updated)
       await this.settleBook(trx, book)
