@@ -81,7 +81,7 @@ describeEachDialect('webhook events of the document lifecycle', (dialect) => {
     return events().sort((a, b) => rank(a) - rank(b))
   }
 
-  it('announces a pre-identified upload from upload to book.completed, in order', async () => {
+  it('announces every step of a pre-identified upload, from upload to book.completed', async () => {
     const answer = await upload('/v1/book/upload', PAYSTUB, {
       book_uuid: book.uuid,
       form_type: 'PAYSTUB',
