@@ -6,13 +6,7 @@ export type Inspection =
   | { ok: false; failure: InspectionFailure }
 
 export interface InspectionRequest {
-  id: number
   path: string
   /** Also count the pages that carry a text layer (reads every page). */
   full: boolean
-}
-
-export interface InspectionReply {
-  id: number
-  result: Inspection
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 
-import type { Inspection, InspectionReply, InspectionRequest } from './inspection.js'
+import type { Inspection, InspectionRequest } from './inspection.js'
+import { serveRequests } from './isolated-worker.js'
 
 /**
  * The child process that parses uploaded PDFs. pdf.js was not written for hostile input, so it
@@ -61,9 +62,4 @@ function startsLikePdf(data: Uint8Array): boolean {
   return head.includes('%PDF-')
 }
 
-process.on('message', (message: InspectionRequest) => {
-  inspect(message)
-    .catch((): Inspection => ({ ok: false, failure: 'damaged' }))
-    .then((result) => process.send?.({ id: message.id, result } satisfies InspectionReply))
-})
-process.on('disconnect', () => process.exit(0))
+serveRequests(inspect, (): Inspection => ({ ok: false, failure: 'damaged' }))
