@@ -12,6 +12,7 @@ import type { PdfInspector } from './pdf-inspector.js'
  */
 export class InspectStage implements PipelineStage {
   readonly name = 'inspect'
+  readonly contentTypes = ['application/pdf']
 
   constructor(
     private readonly blobs: BlobStore,
@@ -21,7 +22,6 @@ export class InspectStage implements PipelineStage {
 
   async run(document: DocumentRow): Promise<StageResult> {
     if (document.blob_key === null) return { ok: false, rejection: REJECTION_REASONS.invalid }
-    if (document.content_type !== 'application/pdf') return { ok: true }
 
     const inspection = await this.blobs.withLocalFile(document.blob_key, (path) =>
       this.inspector.inspect(path, true),

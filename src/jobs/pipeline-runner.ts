@@ -13,6 +13,8 @@ import type { BlobStore } from '../documents/blob-store.js'
 /** One step of document processing; stages run in order and any may reject the document. */
 export interface PipelineStage {
   readonly name: string
+  /** The content types the stage reads; without it, the stage runs on every document. */
+  readonly contentTypes?: readonly string[]
   run(document: DocumentRow): Promise<StageResult>
 }
 
@@ -149,6 +151,7 @@ export class PipelineRunner {
 
     let changes = {}
     for (const stage of this.stages) {
+      if (stage.contentTypes?.includes(document.content_type) === false) continue
       const result = await stage.run(document)
       if (!result.ok) {
         await this.finish(document, result)
@@ -204,9 +207,13 @@ export class PipelineRunner {
     await this.events.bookSettled(trx, book, docs)
   }
 
-  /** A removed document: its blob goes first, then the row is marked DELETED. */
+  /**
+   * A removed document: its blob goes first, with the images it was made from, then the row is
+   * marked DELETED. Each step may run again after a crash.
+   */
   private async purge(document: DocumentRow): Promise<void> {
     if (document.blob_key !== null) await this.blobs.remove(document.blob_key)
+    if (document.image_group_pk !== null) await this.purgeImages(document.image_group_pk)
     await this.db
       .updateTable('documents')
       .set({
@@ -218,5 +225,15 @@ export class PipelineRunner {
       .where('pk', '=', document.pk)
       .where('status', '=', 'DELETING')
       .execute()
+  }
+
+  private async purgeImages(groupPk: number): Promise<void> {
+    const images = await this.db
+      .selectFrom('images')
+      .select('blob_key')
+      .where('image_group_pk', '=', groupPk)
+      .execute()
+    for (const image of images) await this.blobs.remove(image.blob_key)
+    await this.db.deleteFrom('images').where('image_group_pk', '=', groupPk).execute()
   }
 }
