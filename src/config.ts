@@ -35,9 +35,16 @@ export interface Config {
   readonly maxPagesPerDocument: number
   readonly maxDocumentsPerBook: number
   readonly maxPagesPerBook: number
+  /** Pixels one uploaded image may have (Ocrolus: 75 million). */
+  readonly maxImagePixels: number
+  /** Largest aggregator JSON upload, all its files together: it is parsed in memory. */
+  readonly jsonUploadMaxBytes: number
   /** Resident memory and time one file's inspection may take before its parser is killed. */
   readonly inspectMemoryBytes: number
   readonly inspectTimeoutMs: number
+  /** Resident memory and time the building of one image group's PDF may take. */
+  readonly imagePdfMemoryBytes: number
+  readonly imagePdfTimeoutMs: number
   /** Documents the in-process pipeline works on at once. */
   readonly pipelineConcurrency: number
   /** One webhook POST may take this long, DNS lookup included, before it counts as failed. */
@@ -96,8 +103,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxPagesPerDocument: readInt(env, 'QUIRE_MAX_PAGES_PER_DOCUMENT', 3000, 1, 1_000_000),
     maxDocumentsPerBook: readInt(env, 'QUIRE_MAX_DOCUMENTS_PER_BOOK', 2000, 1, 1_000_000),
     maxPagesPerBook: readInt(env, 'QUIRE_MAX_PAGES_PER_BOOK', 40_000, 1, 10_000_000),
+    maxImagePixels: readInt(env, 'QUIRE_MAX_IMAGE_PIXELS', 75_000_000, 1, 1_000_000_000),
+    jsonUploadMaxBytes: readInt(env, 'QUIRE_JSON_UPLOAD_MAX_BYTES', 50 * 1000 * 1000, 1, 2 ** 30),
     inspectMemoryBytes: readInt(env, 'QUIRE_INSPECT_MEMORY_MB', 768, 64, 65_536) * 1024 * 1024,
     inspectTimeoutMs: readInt(env, 'QUIRE_INSPECT_TIMEOUT_MS', 30_000, 100, 600_000),
+    imagePdfMemoryBytes: readInt(env, 'QUIRE_IMAGE_PDF_MEMORY_MB', 2048, 64, 65_536) * 1024 * 1024,
+    imagePdfTimeoutMs: readInt(env, 'QUIRE_IMAGE_PDF_TIMEOUT_MS', 120_000, 100, 3_600_000),
     pipelineConcurrency: readInt(env, 'QUIRE_PIPELINE_CONCURRENCY', 1, 1, 64),
     webhookTimeoutMs: readInt(env, 'QUIRE_WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
     webhookRetries: readInt(env, 'QUIRE_WEBHOOK_RETRIES', 3, 0, 20),

@@ -4,12 +4,14 @@ import type { Storage } from './database.js'
 import * as initial from './migrations/001-initial.js'
 import * as webhooks from './migrations/002-webhooks.js'
 import * as documents from './migrations/003-documents.js'
+import * as imageGroupsAndData from './migrations/004-image-groups-and-data.js'
 
 /** Migrations in order; each takes the dialect because identity columns differ. */
 const MIGRATIONS = {
   '001-initial': initial,
   '002-webhooks': webhooks,
   '003-documents': documents,
+  '004-image-groups-and-data': imageGroupsAndData,
 } as const
 
 class StaticMigrations implements MigrationProvider {

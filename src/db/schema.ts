@@ -95,6 +95,10 @@ export interface DocumentTable {
   blob_key: string | null
   processing_type: string
   image_group_pk: number | null
+  /** Where a JSON document's data comes from (PLAID, FINICITY); null for files. */
+  data_source: string | null
+  /** What a JSON document's data is for (add_analytics, docs_to_digital); null for files. */
+  upload_intent: string | null
   /** Pipeline runs started; a document that keeps killing its worker is rejected. */
   attempts: number
   /** A worker owns a PROCESSING document until then; after it, another may take it over. */
@@ -103,17 +107,23 @@ export interface DocumentTable {
   updated_at: Timestamp
 }
 
+/** OPEN takes images; CLOSED became a document; DISCARDED was dropped with its book. */
+export const IMAGE_GROUP_STATUSES = ['OPEN', 'CLOSED', 'DISCARDED'] as const
+export type ImageGroupStatus = (typeof IMAGE_GROUP_STATUSES)[number]
+
 export interface ImageGroupTable {
   pk: Generated<number>
   uuid: string
   org_id: string
   book_pk: number
-  status: string
+  status: ImageGroupStatus
   created_at: Timestamp
 }
 
 export interface ImageTable {
   pk: Generated<number>
+  /** Null only for rows older than migration 004; every new image has one. */
+  uuid: string | null
   image_group_pk: number
   name: string
   content_type: string

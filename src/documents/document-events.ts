@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 
-import type { BookRow, Database, DocumentRow } from '../db/schema.js'
+import type { BookRow, Database, DocumentRow, ImageGroupRow } from '../db/schema.js'
 
 /** What the webhooks module offers: a delivery recorded in the caller's transaction. */
 export interface WebhookEmitter {
@@ -30,13 +30,42 @@ export class DocumentEvents {
     this.wakeListener()
   }
 
+  /** A file or data stored; Plaid data has its own event (reference §8.2). */
   uploaded(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+    const plaid = doc.data_source === 'PLAID'
     return this.emit(
       db,
       book,
-      'document.upload_succeeded',
-      documentPayload(book, doc, 'Document uploaded', 'LOW'),
+      plaid ? 'plaid.upload_succeeded' : 'document.upload_succeeded',
+      documentPayload(book, doc, plaid ? 'Plaid data uploaded' : 'Document uploaded', 'LOW'),
     )
+  }
+
+  /** An image group became a document. */
+  imageGroupUploaded(
+    db: Kysely<Database>,
+    book: BookRow,
+    doc: DocumentRow,
+    group: ImageGroupRow,
+  ): Promise<void> {
+    return this.emit(db, book, 'image_group.upload_succeeded', {
+      ...documentPayload(book, doc, 'Image group uploaded', 'LOW'),
+      uploaded_image_group_uuid: group.uuid,
+    })
+  }
+
+  /** An image group could not become a document; no document was made. */
+  imageGroupFailed(db: Kysely<Database>, book: BookRow, group: ImageGroupRow, reason: string) {
+    return this.emit(db, book, 'image_group.upload_failed', {
+      ...refusalPayload(book, reason),
+      uploaded_image_group_pk: group.pk,
+      uploaded_image_group_uuid: group.uuid,
+    })
+  }
+
+  /** Plaid data refused at upload, before any document existed. */
+  plaidRefused(db: Kysely<Database>, book: BookRow, reason: string): Promise<void> {
+    return this.emit(db, book, 'plaid.upload_failed', refusalPayload(book, reason))
   }
 
   classified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
@@ -56,7 +85,12 @@ export class DocumentEvents {
   }
 
   rejected(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
-    const event = doc.kind === 'MIXED' ? 'mixed_document.rejected' : 'document.upload_failed'
+    const event =
+      doc.kind === 'MIXED'
+        ? 'mixed_document.rejected'
+        : doc.data_source === 'PLAID'
+          ? 'plaid.upload_failed'
+          : 'document.upload_failed'
     return this.emit(
       db,
       book,
@@ -117,5 +151,16 @@ function documentPayload(book: BookRow, doc: DocumentRow, reason: string, severi
     mixed_uploaded_doc_uuid: mixed ? doc.uuid : null,
     uploaded_image_group_pk: doc.image_group_pk,
     uploaded_image_group_uuid: null,
+  }
+}
+
+function refusalPayload(book: BookRow, reason: string) {
+  return {
+    notification_type: 'STATUS',
+    notification_reason: reason,
+    severity: 'MODERATE',
+    status: 'REJECTED',
+    book_pk: book.pk,
+    book_uuid: book.uuid,
   }
 }

@@ -4,4 +4,5 @@ export interface DocumentLimits {
   maxPagesPerDocument: number
   maxDocumentsPerBook: number
   maxPagesPerBook: number
+  maxImagePixels: number
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { PdfInspector } from '../analysis/pdf-inspector.js'
 import { ClassifyStage } from '../analysis/classify-stage.js'
 import { InspectStage } from '../analysis/inspect-stage.js'
+import { JsonDataStage } from '../analysis/json-data-stage.js'
 import type { Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { Storage } from '../db/database.js'
@@ -11,6 +12,10 @@ import type { BlobStore } from './blob-store.js'
 import { DiskBlobStore } from './disk-blob-store.js'
 import { DocumentEvents, type WebhookEmitter } from './document-events.js'
 import { DocumentService } from './document-service.js'
+import { ImageGroupFinisher } from './image-group-finisher.js'
+import { ImageGroupService } from './image-group-service.js'
+import { ImagePdfBuilder } from './image-pdf-builder.js'
+import { JsonUploadService } from './json-upload-service.js'
 import { PostgresBlobStore } from './postgres-blob-store.js'
 import { Staging } from './staging.js'
 import { UploadService } from './upload-service.js'
@@ -21,6 +26,10 @@ export interface DocumentServices {
   inspector: PdfInspector
   documentEvents: DocumentEvents
   uploads: UploadService
+  imageGroups: ImageGroupService
+  imageGroupFinisher: ImageGroupFinisher
+  imagePdfBuilder: ImagePdfBuilder
+  jsonUploads: JsonUploadService
   documents: DocumentService
   pipeline: PipelineRunner
 }
@@ -49,9 +58,18 @@ export function createDocumentServices(
     memoryBytes: config.inspectMemoryBytes,
     timeoutMs: config.inspectTimeoutMs,
   })
+  const imagePdfBuilder = new ImagePdfBuilder({
+    memoryBytes: config.imagePdfMemoryBytes,
+    timeoutMs: config.imagePdfTimeoutMs,
+  })
   const documentEvents = new DocumentEvents(webhooks)
+  const imageGroups = new ImageGroupService(db, blobs, documentEvents, config, clock)
 
-  const stages = [new InspectStage(blobs, inspector, config), new ClassifyStage()]
+  const stages = [
+    new InspectStage(blobs, inspector, config),
+    new JsonDataStage(blobs, config.jsonUploadMaxBytes),
+    new ClassifyStage(),
+  ]
   const pipeline = new PipelineRunner(
     db,
     blobs,
@@ -73,6 +91,19 @@ export function createDocumentServices(
     inspector,
     documentEvents,
     uploads: new UploadService(db, blobs, inspector, documentEvents, config, clock),
+    imageGroups,
+    imageGroupFinisher: new ImageGroupFinisher(
+      db,
+      blobs,
+      staging,
+      imageGroups,
+      imagePdfBuilder,
+      documentEvents,
+      config,
+      clock,
+    ),
+    imagePdfBuilder,
+    jsonUploads: new JsonUploadService(db, blobs, staging, documentEvents, config, clock),
     documents: new DocumentService(db, blobs, documentEvents, clock),
     pipeline,
   }
@@ -94,10 +125,13 @@ export async function startDocumentWork(
       .select('blob_key')
       .where('blob_key', 'in', keys)
       .execute()
+    // Images of a discarded group (its book removed) are no longer wanted.
     const images = await storage.db
       .selectFrom('images')
-      .select('blob_key')
-      .where('blob_key', 'in', keys)
+      .innerJoin('image_groups', 'image_groups.pk', 'images.image_group_pk')
+      .select('images.blob_key')
+      .where('images.blob_key', 'in', keys)
+      .where('image_groups.status', '!=', 'DISCARDED')
       .execute()
     return new Set([...rows, ...images].map((r) => r.blob_key as string))
   }, ORPHAN_MIN_AGE_MS)
@@ -108,4 +142,5 @@ export async function startDocumentWork(
 export async function stopDocumentWork(services: DocumentServices): Promise<void> {
   await services.pipeline.stop()
   services.inspector.close()
+  services.imagePdfBuilder.close()
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import { Transform, Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 
 /** A file received and hashed, waiting in the staging folder for inspection and storage. */
@@ -36,8 +36,7 @@ export class Staging {
 
   /** Streams `source` to a new staged file; FileTooLarge past `maxBytes`. */
   async receive(source: Readable, maxBytes: number): Promise<StagedFile> {
-    fs.mkdirSync(this.dir, { recursive: true })
-    const file = path.join(this.dir, `${crypto.randomUUID()}.part`)
+    const file = this.newPath()
     const digest = new Digest(maxBytes)
 
     try {
@@ -51,7 +50,24 @@ export class Staging {
     }
   }
 
-  async discard(staged: StagedFile | undefined): Promise<void> {
+  /** Hashes a file written into the staging folder by other means, so it is staged too. */
+  async adopt(file: string): Promise<StagedFile> {
+    const digest = new Digest(Number.MAX_SAFE_INTEGER)
+    await pipeline(
+      fs.createReadStream(file),
+      digest,
+      new Writable({ write: (_c, _e, next) => next() }),
+    )
+    return { path: file, ...digest.result() }
+  }
+
+  /** A fresh path in the staging folder for a file to be written there. */
+  newPath(): string {
+    fs.mkdirSync(this.dir, { recursive: true })
+    return path.join(this.dir, `${crypto.randomUUID()}.part`)
+  }
+
+  async discard(staged: Pick<StagedFile, 'path'> | undefined): Promise<void> {
     if (staged !== undefined) await fs.promises.rm(staged.path, { force: true })
   }
 }

@@ -5,7 +5,7 @@ import type { BookRow } from '../db/schema.js'
 import { ApiError } from '../http/api-errors.js'
 import type { Services } from '../services.js'
 import { FORM_TYPES, type DocumentKind } from './document-values.js'
-import { cleanFileName, readUpload } from './read-upload.js'
+import { cleanFileName, readUpload, type ReceivedFile } from './read-upload.js'
 import type { UploadOutcome } from './upload-service.js'
 
 export interface UploadOptions {
@@ -16,28 +16,47 @@ export interface UploadOptions {
   formType?: string
 }
 
+export interface BookUpload {
+  book: BookRow
+  file: ReceivedFile
+  fields: Record<string, string>
+}
+
 /**
- * The steps every PDF upload route shares: receive the file, find the book (after the whole
- * body, since its field may follow the file), check the form type, and hand over to the upload
- * service. The staged file is gone when this returns, stored or not.
+ * The steps every file upload route shares: receive the file, find the book (after the whole
+ * body, since its field may follow the file), and hand both to `use`. The staged file is gone
+ * when this returns, stored or not.
  */
-export async function handleUpload(
+export async function withBookUpload<T>(
   request: FastifyRequest,
   services: Services,
-  options: UploadOptions,
-): Promise<{ book: BookRow; outcome: UploadOutcome }> {
-  const { staging, uploads, books, config } = services
+  bookUuid: string | undefined,
+  use: (upload: BookUpload) => Promise<T>,
+): Promise<T> {
+  const { staging, books, config } = services
   const { fields, file } = await readUpload(request, staging, config.uploadMaxBytes)
 
   try {
     const params = { ...(request.query as object), ...fields }
-    const ref = options.bookUuid !== undefined ? { uuid: options.bookUuid } : readBookRef(params)
+    const ref = bookUuid !== undefined ? { uuid: bookUuid } : readBookRef(params)
     const book = await books.get(request.caller.orgId, ref)
     if (file === undefined) throw new ApiError(1104, 'Required file "upload" not found')
+    return await use({ book, file, fields })
+  } finally {
+    await staging.discard(file?.staged)
+  }
+}
 
+/** A PDF upload: the form type checked, then the upload service decides. */
+export function handleUpload(
+  request: FastifyRequest,
+  services: Services,
+  options: UploadOptions,
+): Promise<{ book: BookRow; outcome: UploadOutcome }> {
+  return withBookUpload(request, services, options.bookUuid, async ({ book, file, fields }) => {
     const formType = readFormType(options.formType ?? fields.form_type)
     const name = cleanFileName(fields.doc_name ?? file.filename)
-    const outcome = await uploads.accept({
+    const outcome = await services.uploads.accept({
       orgId: request.caller.orgId,
       book,
       staged: file.staged,
@@ -46,12 +65,11 @@ export async function handleUpload(
       formType,
     })
     return { book, outcome }
-  } finally {
-    await staging.discard(file?.staged)
-  }
+  })
 }
 
-function readFormType(raw: string | undefined): string | null {
+/** A `form_type`, upper-cased, or null when none is given; 6001 for one Quire does not know. */
+export function readFormType(raw: string | undefined): string | null {
   if (raw === undefined || raw.trim() === '') return null
   const formType = raw.trim().toUpperCase()
   if (!(FORM_TYPES as readonly string[]).includes(formType)) throw new ApiError(6001)

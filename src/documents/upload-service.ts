@@ -1,6 +1,4 @@
-import crypto from 'node:crypto'
-
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 
 import type { PdfInspector } from '../analysis/pdf-inspector.js'
 import { isoTime, type Clock } from '../clock.js'
@@ -8,6 +6,8 @@ import { isUniqueViolation } from '../db/errors.js'
 import type { BookRow, Database, DocumentRow } from '../db/schema.js'
 import { ApiError } from '../http/api-errors.js'
 import type { BlobStore } from './blob-store.js'
+import { bookUsage } from './book-usage.js'
+import { documentRow } from './document-row.js'
 import type { DocumentLimits } from './document-limits.js'
 import { GONE_STATUSES, type DocumentKind } from './document-values.js'
 import type { DocumentEvents } from './document-events.js'
@@ -58,7 +58,7 @@ export class UploadService {
     if (duplicates.length > 0)
       return { ok: false, rejection: { message: `${name} already exists\n`, duplicates } }
 
-    const usage = await this.bookUsage(input.book.pk)
+    const usage = await bookUsage(this.db, input.book.pk)
     if (usage.documents >= this.limits.maxDocumentsPerBook) throw new ApiError(8002)
 
     const inspection = await this.inspector.inspect(staged.path)
@@ -100,26 +100,13 @@ export class UploadService {
   }
 
   private row(input: UploadInput, pages: number, key: string) {
-    const now = isoTime(this.clock.now())
-    return {
-      uuid: crypto.randomUUID(),
-      org_id: input.orgId,
-      book_pk: input.book.pk,
-      kind: input.kind,
-      name: input.name,
-      form_type: input.formType,
-      status: 'QUEUED',
-      page_count: pages,
-      md5: input.staged.md5,
-      sha256: input.staged.sha256,
-      size: input.staged.size,
-      content_type: 'application/pdf',
-      blob_key: key,
-      processing_type: input.book.book_class === 'COMPLETE' ? 'COMPLETE' : 'INSTANT',
-      attempts: 0,
-      created_at: now,
-      updated_at: now,
-    }
+    return documentRow({
+      ...input,
+      blobKey: key,
+      contentType: 'application/pdf',
+      pages,
+      now: isoTime(this.clock.now()),
+    })
   }
 
   private duplicatesOf(input: UploadInput): Promise<DocumentRow[]> {
@@ -131,19 +118,6 @@ export class UploadService {
       .where('kind', '=', input.kind)
       .where('status', 'not in', GONE_STATUSES)
       .execute()
-  }
-
-  private async bookUsage(bookPk: number): Promise<{ documents: number; pages: number }> {
-    const row = await this.db
-      .selectFrom('documents')
-      .select([
-        sql<number>`count(*)`.as('documents'),
-        sql<number>`coalesce(sum(page_count), 0)`.as('pages'),
-      ])
-      .where('book_pk', '=', bookPk)
-      .where('status', 'not in', GONE_STATUSES)
-      .executeTakeFirstOrThrow()
-    return { documents: Number(row.documents), pages: Number(row.pages) }
   }
 }
 

@@ -20,6 +20,22 @@ export function apiErrorHandler(
   return reply.code(api.status).send(errorBody(api.status, api.code, api.message))
 }
 
+/**
+ * The error body of Ocrolus's JSON upload, `{"status":400,"msg":"…"}` with no code (reference
+ * §5); the same mapping and logging as every other route.
+ */
+export function msgErrorHandler(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const api = toApiError(error)
+  logEvents.requestFailed(request.log, api.status >= 500 ? error : api, api.status)
+
+  reply.headers(api.headers)
+  return reply.code(api.status).send({ status: api.status, msg: api.message })
+}
+
 function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error
   if (error instanceof ValidationError) return new ApiError(1003, error.message)

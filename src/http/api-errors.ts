@@ -26,6 +26,7 @@ export const API_ERRORS = {
   2100: { status: 403, message: 'Insufficient scope' },
   6001: { status: 400, message: 'Form Type Not Found' },
   7002: { status: 400, message: 'No Image Found' },
+  7003: { status: 400, message: 'Image group could not be processed' },
   8001: { status: 400, message: 'Only one file per request' },
   8002: { status: 400, message: 'Max uploads reached' },
 } as const satisfies Record<number, { status: number; message: string }>

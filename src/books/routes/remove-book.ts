@@ -20,11 +20,13 @@ export function removeBookRoute(app: FastifyInstance, services: Services): void 
       },
     },
     async (request) => {
-      await services.books.remove(
-        request.caller.orgId,
-        readBookRef(readParams(request)),
-        (trx, book) => services.documents.removeAllInBook(trx, book),
-      )
+      const book = await services.books.get(request.caller.orgId, readBookRef(readParams(request)))
+      await services.books.remove(request.caller.orgId, { pk: book.pk }, async (trx) => {
+        await services.documents.removeAllInBook(trx, book)
+        await services.imageGroups.discardOpen(trx, book)
+      })
+      // After the commit: the images of an unfinished group go now, not at the next sweep.
+      await services.imageGroups.purgeDiscarded(book.pk)
       return envelope({})
     },
   )
