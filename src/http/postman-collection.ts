@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 
+import { sampleBmp, samplePlaidTransactions } from './sample-files.js'
 import { samplePdf } from './sample-pdf.js'
 
 /**
@@ -17,14 +18,21 @@ interface ExampleRequest {
   path: string
   query?: Record<string, string>
   json?: Record<string, unknown>
-  /** A multipart upload of the inline sample PDF, with these fields before it. */
+  /** A multipart upload of the inline sample file (the PDF unless `file` says), these fields before it. */
   upload?: Record<string, string>
+  file?: SampleFile
   /** HTTP statuses that count as success, when not just 200. */
   accept?: number[]
   /** Requests that are not the bearer API carry no bearer token. */
   noauth?: boolean
   /** Test-script lines run after the response, beyond the status check. */
   tests?: string[]
+}
+
+interface SampleFile {
+  filename: string
+  contentType: string
+  content: string
 }
 
 const TOKEN_SCRIPT = `// Fetches an access token with the environment's credentials and caches it until it expires.
@@ -152,6 +160,43 @@ const REQUESTS: ExampleRequest[] = [
     path: '/v2/book/{{book_uuid}}/mixed-document',
     upload: {},
     tests: ENVELOPE_OK,
+  },
+  {
+    name: 'Upload an image',
+    method: 'POST',
+    path: '/v1/book/upload/image',
+    upload: { book_uuid: '{{book_uuid}}', return_image_pk: 'true' },
+    file: { filename: 'page-1.bmp', contentType: 'image/bmp', content: sampleBmp() },
+    tests: [
+      ...ENVELOPE_OK,
+      "pm.test('has image_pk', () => pm.expect(body.response.image_pk).to.be.a('number'));",
+    ],
+  },
+  {
+    name: 'Finish the image group',
+    method: 'POST',
+    path: '/v1/book/upload/image/done',
+    json: { book_uuid: '{{book_uuid}}' },
+    tests: [
+      ...ENVELOPE_OK,
+      "pm.test('has mixed_doc_uuid', () => pm.expect(body.response.mixed_doc_uuid).to.be.a('string'));",
+    ],
+  },
+  {
+    name: 'Upload Plaid JSON',
+    method: 'POST',
+    path: '/v1/book/upload/json',
+    query: { upload_intent: 'add_analytics', aggregate_source: 'PLAID' },
+    upload: { pk: '{{book_pk}}' },
+    file: {
+      filename: 'plaid-transactions.json',
+      contentType: 'application/json',
+      content: samplePlaidTransactions('{{$guid}}'),
+    },
+    tests: [
+      ...ENVELOPE_OK,
+      "pm.test('one document', () => pm.expect(body.response.uploaded_docs).to.have.length(1));",
+    ],
   },
   {
     name: 'Book status with documents',
@@ -450,21 +495,27 @@ function headers(request: ExampleRequest) {
   return request.json === undefined ? [] : [{ key: 'Content-Type', value: 'application/json' }]
 }
 
+const PDF_FILE: SampleFile = {
+  filename: 'sample-{{$timestamp}}{{$randomInt}}.pdf',
+  contentType: 'application/pdf',
+  content: `${SAMPLE_PDF}% {{$guid}}`,
+}
+
 /** A multipart body written out, so the request runs with no file on disk. */
-function multipartBody(fields: Record<string, string>): string {
+function multipartBody(fields: Record<string, string>, sample: SampleFile = PDF_FILE): string {
   const parts = Object.entries(fields).map(
     ([name, value]) =>
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
   )
   const file =
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="upload"; filename="sample-{{$timestamp}}{{$randomInt}}.pdf"\r\n` +
-    `Content-Type: application/pdf\r\n\r\n${SAMPLE_PDF}% {{$guid}}\r\n--${BOUNDARY}--\r\n`
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="upload"; filename="${sample.filename}"\r\n` +
+    `Content-Type: ${sample.contentType}\r\n\r\n${sample.content}\r\n--${BOUNDARY}--\r\n`
   return parts.join('') + file
 }
 
 function body(request: ExampleRequest) {
   if (request.upload !== undefined)
-    return { body: { mode: 'raw', raw: multipartBody(request.upload) } }
+    return { body: { mode: 'raw', raw: multipartBody(request.upload, request.file) } }
   if (request.path === '/oauth/token') {
     return {
       body: {
