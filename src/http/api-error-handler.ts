@@ -8,32 +8,22 @@ import { ApiError, errorBody, API_ERRORS } from './api-errors.js'
  * Maps every failure on the bearer API to the Ocrolus error envelope. Only 4xx answers carry
  * their own message; anything else is logged and answered with a generic 1100.
  */
-export function apiErrorHandler(
-  error: FastifyError | Error,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) {
-  const api = toApiError(error)
-  logEvents.requestFailed(request.log, api.status >= 500 ? error : api, api.status)
-
-  reply.headers(api.headers)
-  return reply.code(api.status).send(errorBody(api.status, api.code, api.message))
-}
+export const apiErrorHandler = errorHandlerWith(errorBody)
 
 /**
  * The error body of Ocrolus's JSON upload, `{"status":400,"msg":"…"}` with no code (reference
  * §5); the same mapping and logging as every other route.
  */
-export function msgErrorHandler(
-  error: FastifyError | Error,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) {
-  const api = toApiError(error)
-  logEvents.requestFailed(request.log, api.status >= 500 ? error : api, api.status)
+export const msgErrorHandler = errorHandlerWith((status, _code, msg) => ({ status, msg }))
 
-  reply.headers(api.headers)
-  return reply.code(api.status).send({ status: api.status, msg: api.message })
+function errorHandlerWith(body: (status: number, code: number, message: string) => object) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const api = toApiError(error)
+    logEvents.requestFailed(request.log, api.status >= 500 ? error : api, api.status)
+
+    reply.headers(api.headers)
+    return reply.code(api.status).send(body(api.status, api.code, api.message))
+  }
 }
 
 function toApiError(error: FastifyError | Error): ApiError {

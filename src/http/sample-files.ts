@@ -5,9 +5,19 @@
 
 /** A 4×4 24-bit BMP in shades of gray: header fields and pixels all fit in 7 bits. */
 export function sampleBmp(): string {
-  const width = 4
-  const height = 4
-  const stride = width * 3
+  return bmpBytes(4, 4, (x, y) => {
+    const level = 0x30 + ((x * 7 + y * 13) % 0x40)
+    return [level, level, level]
+  }).toString('latin1')
+}
+
+/** A 24-bit bottom-up BMP (BITMAPINFOHEADER) with each pixel's colour from `colorAt`. */
+export function bmpBytes(
+  width: number,
+  height: number,
+  colorAt: (x: number, y: number) => [number, number, number],
+): Buffer {
+  const stride = Math.ceil((width * 3) / 4) * 4
   const header = Buffer.alloc(54)
   header.write('BM', 0, 'latin1')
   header.writeUInt32LE(54 + stride * height, 2)
@@ -19,9 +29,15 @@ export function sampleBmp(): string {
   header.writeUInt16LE(24, 28)
   header.writeUInt32LE(stride * height, 34)
 
+  // Rows are stored bottom up, each colour as blue, green, red.
   const pixels = Buffer.alloc(stride * height)
-  for (let i = 0; i < pixels.length; i++) pixels[i] = 0x30 + ((i * 7) % 0x40)
-  return Buffer.concat([header, pixels]).toString('latin1')
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = colorAt(x, height - 1 - y)
+      pixels.set([b, g, r], y * stride + x * 3)
+    }
+  }
+  return Buffer.concat([header, pixels])
 }
 
 /** The shape of Plaid's /transactions/get answer, with made-up values. */

@@ -1,5 +1,7 @@
 import zlib from 'node:zlib'
 
+import { bmpBytes } from '../../src/http/sample-files.js'
+
 /** Tiny valid images written byte by byte, so tests know exactly what they upload. */
 
 export type Rgb = [number, number, number]
@@ -28,24 +30,10 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc])
 }
 
-/** A 24-bit bottom-up BMP (BITMAPINFOHEADER) of one colour; `truncate` cuts its pixels short. */
+/** A 24-bit BMP of one colour; `truncate` cuts its pixels short after a sound header. */
 export function bmp(width: number, height: number, color: Rgb, truncate = false): Buffer {
-  const stride = Math.ceil((width * 3) / 4) * 4
-  const header = Buffer.alloc(54)
-  header.write('BM', 0, 'latin1')
-  header.writeUInt32LE(54 + stride * height, 2)
-  header.writeUInt32LE(54, 10)
-  header.writeUInt32LE(40, 14)
-  header.writeInt32LE(width, 18)
-  header.writeInt32LE(height, 22)
-  header.writeUInt16LE(1, 26)
-  header.writeUInt16LE(24, 28)
-  header.writeUInt32LE(stride * height, 34)
-
-  const pixels = Buffer.alloc(stride * height)
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) pixels.set([color[2], color[1], color[0]], y * stride + x * 3)
-  return Buffer.concat([header, truncate ? pixels.subarray(0, 4) : pixels])
+  const file = bmpBytes(width, height, () => color)
+  return truncate ? file.subarray(0, 58) : file
 }
 
 /**
