@@ -287,6 +287,22 @@ describeEachDialect('image uploads and image groups', (dialect) => {
     ])
   })
 
+  it('puts images uploaded at once into one open group, and the same image at once in it once', async () => {
+    const answers = await Promise.all([
+      uploadImage([{ pk: String(book.pk) }, image('a.png', png(8, 8, [1, 2, 3]))]),
+      uploadImage([{ pk: String(book.pk) }, image('b.png', png(8, 8, [4, 5, 6]))]),
+      uploadImage([{ pk: String(book.pk) }, image('c.png', png(8, 8, [7, 8, 9]))]),
+      uploadImage([{ pk: String(book.pk) }, image('c-again.png', png(8, 8, [7, 8, 9]))]),
+    ])
+    const groups = await db().selectFrom('image_groups').select('pk').execute()
+    expect(groups).toHaveLength(1)
+    expect(answers.map((a) => a.json().response.image_group_pk)).toEqual(
+      Array(4).fill(groups[0]?.pk),
+    )
+    expect(answers.filter((a) => a.json().response.status === 400)).toHaveLength(1)
+    expect(await db().selectFrom('images').selectAll().execute()).toHaveLength(3)
+  })
+
   it('answers 7002 when there is no open group, and keeps the group on a bad form type', async () => {
     const none = await post('/v1/book/upload/image/done', { pk: book.pk })
     expect(none.statusCode).toBe(400)
