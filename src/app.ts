@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger'
 import apiReference from '@scalar/fastify-api-reference'
 import Fastify, { type FastifyInstance } from 'fastify'
 
+import { dashboardPlugin } from './dashboard/dashboard-plugin.js'
 import { API_ERRORS, errorBody } from './http/api-errors.js'
 import { apiPlugin } from './http/api-plugin.js'
 import { healthRoutes } from './http/health-routes.js'
@@ -55,6 +56,7 @@ export async function buildApp(
   await app.register(oauthPlugin, services)
   await app.register(apiPlugin, services)
   await app.register(postmanRoutes, services)
+  await app.register(dashboardPlugin, services)
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.setNotFoundHandler(notFound)

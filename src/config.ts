@@ -60,6 +60,12 @@ export interface Config {
   readonly webhookAllowedHosts: readonly string[]
   /** Turns the private-address check off entirely (development only). */
   readonly webhookAllowPrivate: boolean
+  /** How long a dashboard session lasts after sign-in. */
+  readonly sessionTtlSeconds: number
+  /** Failed dashboard sign-ins per email per 15 minutes before 429. */
+  readonly signInFailuresPerAccount: number
+  /** Failed dashboard sign-ins per address per 15 minutes before 429. */
+  readonly signInFailuresPerAddress: number
 }
 
 type Env = Record<string, string | undefined>
@@ -117,6 +123,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhookPollMs: readInt(env, 'QUIRE_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookAllowedHosts: readList(env.QUIRE_WEBHOOK_ALLOWED_HOSTS) ?? [],
     webhookAllowPrivate: env.QUIRE_WEBHOOK_ALLOW_PRIVATE === 'true',
+    sessionTtlSeconds: readInt(env, 'QUIRE_SESSION_TTL', 43_200, 60, 31_536_000),
+    signInFailuresPerAccount: readInt(env, 'QUIRE_SIGNIN_FAILURES_PER_ACCOUNT', 5, 1, 1_000_000),
+    signInFailuresPerAddress: readInt(env, 'QUIRE_SIGNIN_FAILURES_PER_ADDRESS', 50, 1, 1_000_000),
     ...overrides,
   }
 

@@ -1,7 +1,11 @@
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 
+import { AccountService } from './accounts/account-service.js'
+import { MemberService } from './accounts/member-service.js'
 import { OrganizationService } from './accounts/organization-service.js'
+import { SessionStore } from './accounts/session-store.js'
+import { SignInThrottle } from './accounts/sign-in-throttle.js'
 import { BookService } from './books/book-service.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
@@ -39,6 +43,9 @@ export interface Services extends DocumentServices {
   readonly authThrottle: AuthThrottle
   readonly books: BookService
   readonly webhooks: WebhookService
+  readonly accounts: AccountService
+  readonly members: MemberService
+  readonly sessions: SessionStore
   /** Stops timers and closes connections; the last call of a process. */
   close(): Promise<void>
 }
@@ -129,6 +136,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     authThrottle,
     books: new BookService(db, clock),
     webhooks,
+    ...accountServices(config, db, organizations, redis, clock),
     async close() {
       await stopDocumentWork(documentServices)
       await webhooks.worker.stop()
@@ -146,5 +154,23 @@ function warnAboutServerKey(config: Config, log: Logger): void {
       log,
       'QUIRE_SECRET_KEY is unset: the server key lives in this data dir; set the same QUIRE_SECRET_KEY on every node',
     )
+  }
+}
+
+function accountServices(
+  config: Config,
+  db: Storage['db'],
+  organizations: OrganizationService,
+  redis: Redis | undefined,
+  clock: Clock,
+) {
+  const throttle = new SignInThrottle(
+    { perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerAddress },
+    redis,
+  )
+  return {
+    accounts: new AccountService(db, organizations, throttle, clock),
+    members: new MemberService(db, clock),
+    sessions: new SessionStore(db, clock, config.sessionTtlSeconds),
   }
 }

@@ -3,14 +3,16 @@ import path from 'node:path'
 
 import type { Command } from 'commander'
 
+import { setupLink, setupLinkLines } from '../accounts/setup-link.js'
 import type { Config } from '../config.js'
 import { openStorage } from '../db/database.js'
+import { ConflictError } from '../errors.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { postmanCollection, postmanEnvironment } from '../http/postman-collection.js'
 import { printJson, printLines } from './output.js'
 import { withServices } from './with-services.js'
 
-/** `quire migrate`, `quire keys rotate|list`, `quire postman export`. */
+/** `quire migrate`, `quire setup-link`, `quire keys rotate|list`, `quire postman export`. */
 export function otherCommands(program: Command, config: () => Config): void {
   program
     .command('migrate')
@@ -25,6 +27,15 @@ export function otherCommands(program: Command, config: () => Config): void {
       } finally {
         await storage.db.destroy()
       }
+    })
+
+  program
+    .command('setup-link')
+    .description('print a new one-time link that creates the first dashboard account')
+    .action(async () => {
+      const link = await withServices(config(), (s) => setupLink(s.accounts, config().publicUrl))
+      if (link === undefined) throw new ConflictError('a dashboard account exists already: sign in')
+      printLines(setupLinkLines(link))
     })
 
   const keys = program.command('keys').description('manage token signing keys')

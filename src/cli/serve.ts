@@ -1,7 +1,9 @@
+import { setupLink, setupLinkLines } from '../accounts/setup-link.js'
 import { buildApp } from '../app.js'
 import type { Config } from '../config.js'
 import { createLogger, logEvents } from '../log.js'
 import { createServices } from '../services.js'
+import { printLines } from './output.js'
 
 /** `quire serve`: migrations, keys, HTTP; stops gracefully on SIGTERM or SIGINT. */
 export async function serve(config: Config): Promise<void> {
@@ -16,6 +18,8 @@ export async function serve(config: Config): Promise<void> {
     tokenEndpoint: `${config.publicUrl}/oauth/token`,
     storage: `${services.storage.dialect} ${services.storage.location}`,
   })
+  const link = await setupLink(services.accounts, config.publicUrl)
+  if (link !== undefined) printLines(setupLinkLines(link))
 
   let stopping = false
   const stop = async (signal: string) => {

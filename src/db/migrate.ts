@@ -5,6 +5,7 @@ import * as initial from './migrations/001-initial.js'
 import * as webhooks from './migrations/002-webhooks.js'
 import * as documents from './migrations/003-documents.js'
 import * as imageGroupsAndData from './migrations/004-image-groups-and-data.js'
+import * as accounts from './migrations/005-accounts.js'
 
 /** Migrations in order; each takes the dialect because identity columns differ. */
 const MIGRATIONS = {
@@ -12,6 +13,7 @@ const MIGRATIONS = {
   '002-webhooks': webhooks,
   '003-documents': documents,
   '004-image-groups-and-data': imageGroupsAndData,
+  '005-accounts': accounts,
 } as const
 
 class StaticMigrations implements MigrationProvider {

@@ -199,6 +199,56 @@ export interface WebhookAttemptTable {
   duration_ms: number
 }
 
+export const ROLES = ['owner', 'member', 'read_only'] as const
+export type Role = (typeof ROLES)[number]
+
+/** A person who signs in to the dashboard; API clients are not users. */
+export interface UserTable {
+  id: string
+  /** Lowercased; one account per address. */
+  email: string
+  name: string
+  /** argon2id PHC string. */
+  password_hash: string
+  created_at: Timestamp
+  password_changed_at: Timestamp
+}
+
+export interface MembershipTable {
+  org_id: string
+  user_id: string
+  role: Role
+  created_at: Timestamp
+}
+
+/** A dashboard session; the cookie holds the id, the table only its SHA-256. */
+export interface SessionTable {
+  id_hash: string
+  user_id: string
+  org_id: string
+  /** The synchronizer token every state-changing request of this session must carry. */
+  csrf_token: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+/** One-time links that create the first account; all are void once one is used. */
+export interface SetupTokenTable {
+  token_hash: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface InvitationTable {
+  token_hash: string
+  org_id: string
+  email: string
+  role: Role
+  invited_by: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
 export interface Database {
   organizations: OrganizationTable
   clients: ClientTable
@@ -214,6 +264,11 @@ export interface Database {
   webhooks: WebhookTable
   webhook_deliveries: WebhookDeliveryTable
   webhook_attempts: WebhookAttemptTable
+  users: UserTable
+  memberships: MembershipTable
+  sessions: SessionTable
+  setup_tokens: SetupTokenTable
+  invitations: InvitationTable
 }
 
 export type Organization = Selectable<OrganizationTable>
@@ -229,3 +284,7 @@ export type ImageRow = Selectable<ImageTable>
 export type WebhookRow = Selectable<WebhookTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>
 export type WebhookAttemptRow = Selectable<WebhookAttemptTable>
+export type UserRow = Selectable<UserTable>
+export type MembershipRow = Selectable<MembershipTable>
+export type SessionRow = Selectable<SessionTable>
+export type InvitationRow = Selectable<InvitationTable>

@@ -1,0 +1,39 @@
+import cookie from '@fastify/cookie'
+import type { FastifyInstance } from 'fastify'
+
+import type { Services } from '../services.js'
+import { dashboardErrorHandler } from './dashboard-error-handler.js'
+import { DashboardError } from './dashboard-errors.js'
+import { accountRoutes } from './routes/account-routes.js'
+import { memberRoutes } from './routes/member-routes.js'
+import { sessionRoutes } from './routes/session-routes.js'
+import { registerSessionAuth } from './session-auth.js'
+import { staticApp } from './static-app.js'
+
+const ROUTES = [sessionRoutes, accountRoutes, memberRoutes]
+
+/**
+ * The dashboard: its JSON API under /dashboard/api, authenticated by session cookie and
+ * separate from the bearer API, and the built app under /dashboard.
+ */
+export async function dashboardPlugin(app: FastifyInstance, services: Services): Promise<void> {
+  // The dashboard's API is for the dashboard only; /openapi.json documents the public one.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true }
+  })
+
+  await app.register(
+    async (api) => {
+      await api.register(cookie)
+      api.setErrorHandler(dashboardErrorHandler)
+      api.setNotFoundHandler((request) => {
+        throw new DashboardError('not_found', `There is no ${request.method} ${request.url}.`)
+      })
+      registerSessionAuth(api, services)
+      for (const routes of ROUTES) routes(api, services)
+    },
+    { prefix: '/dashboard/api' },
+  )
+
+  await app.register(staticApp, { prefix: '/dashboard' })
+}
