@@ -5,12 +5,14 @@ import type { Services } from '../services.js'
 import { dashboardErrorHandler } from './dashboard-error-handler.js'
 import { DashboardError } from './dashboard-errors.js'
 import { accountRoutes } from './routes/account-routes.js'
+import { credentialRoutes } from './routes/credential-routes.js'
 import { memberRoutes } from './routes/member-routes.js'
+import { postmanRoutes } from './routes/postman-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
 import { registerSessionAuth } from './session-auth.js'
 import { staticApp } from './static-app.js'
 
-const ROUTES = [sessionRoutes, accountRoutes, memberRoutes]
+const ROUTES = [sessionRoutes, accountRoutes, memberRoutes, credentialRoutes, postmanRoutes]
 
 /**
  * The dashboard: its JSON API under /dashboard/api, authenticated by session cookie and
