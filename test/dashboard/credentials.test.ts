@@ -1,8 +1,30 @@
+import zlib from 'node:zlib'
+
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
 import { createTestApp, describeEachDialect, type TestApp } from '../support/app.js'
 import { basic } from '../support/oauth.js'
 import { setUpOwner, signedInMember } from './browser.js'
+
+/** Reads the entries of a stored (uncompressed) ZIP by its local headers, checking each CRC. */
+function unzipStored(zip: Buffer): Map<string, string> {
+  const files = new Map<string, string>()
+  let at = 0
+  while (zip.readUInt32LE(at) === 0x04034b50) {
+    expect(zip.readUInt16LE(at + 8)).toBe(0)
+    const crc = zip.readUInt32LE(at + 14)
+    const size = zip.readUInt32LE(at + 18)
+    const nameLength = zip.readUInt16LE(at + 26)
+    const extra = zip.readUInt16LE(at + 28)
+    const name = zip.subarray(at + 30, at + 30 + nameLength).toString('utf8')
+    const data = zip.subarray(at + 30 + nameLength + extra, at + 30 + nameLength + extra + size)
+    expect(zlib.crc32(data)).toBe(crc)
+    files.set(name, data.toString('utf8'))
+    at += 30 + nameLength + extra + size
+  }
+  expect(zip.readUInt32LE(zip.length - 22)).toBe(0x06054b50)
+  return files
+}
 
 describeEachDialect('dashboard credentials and Postman', (dialect) => {
   let t: TestApp
@@ -184,5 +206,22 @@ describeEachDialect('dashboard credentials and Postman', (dialect) => {
       client_secret: '',
     })
     expect(environment.body).not.toContain(client_secret)
+
+    const bundle = await owner.get(
+      `/dashboard/api/postman/bundle.zip?client_id=${credential.client_id}`,
+    )
+    expect(bundle.statusCode).toBe(200)
+    expect(bundle.headers['content-type']).toBe('application/zip')
+    const files = unzipStored(bundle.rawPayload)
+    expect([...files.keys()]).toEqual([
+      'quire.postman_collection.json',
+      'quire.postman_environment.json',
+    ])
+    expect(JSON.parse(files.get('quire.postman_collection.json') as string)).toEqual(
+      collection.json(),
+    )
+    expect(JSON.parse(files.get('quire.postman_environment.json') as string)).toEqual(
+      environment.json(),
+    )
   })
 })

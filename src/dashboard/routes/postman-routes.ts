@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import { postmanCollection, postmanEnvironment } from '../../http/postman-collection.js'
 import type { Services } from '../../services.js'
 import { callerOf } from '../session-auth.js'
+import { zipFiles } from '../zip.js'
+
+type ClientQuery = { Querystring: { client_id?: string } }
 
 /**
  * "Explore with Postman": where the token endpoint and the API are, how Postman must be set,
@@ -35,14 +38,36 @@ export function postmanRoutes(app: FastifyInstance, services: Services): void {
     return postmanCollection(baseUrl)
   })
 
-  app.get<{ Querystring: { client_id?: string } }>(
-    '/postman/environment.json',
-    async (request, reply) => {
-      const clientId = String(request.query.client_id ?? '')
-      // Only a credential of the caller's organization; another's is "not found".
-      const credential = await services.credentials.get(clientId, callerOf(request).session.org_id)
-      reply.header('content-disposition', 'attachment; filename="quire.postman_environment.json"')
-      return postmanEnvironment(baseUrl, credential.client_id)
-    },
-  )
+  // Only a credential of the caller's organization; another's is "not found".
+  const environmentFor = async (request: Parameters<typeof callerOf>[0], clientId: unknown) => {
+    const orgId = callerOf(request).session.org_id
+    const credential = await services.credentials.get(String(clientId ?? ''), orgId)
+    return postmanEnvironment(baseUrl, credential.client_id)
+  }
+
+  app.get<ClientQuery>('/postman/environment.json', async (request, reply) => {
+    const environment = await environmentFor(request, request.query.client_id)
+    reply.header('content-disposition', 'attachment; filename="quire.postman_environment.json"')
+    return environment
+  })
+
+  // Both files behind one click: Postman imports each of them from the unpacked folder.
+  app.get<ClientQuery>('/postman/bundle.zip', async (request, reply) => {
+    const environment = await environmentFor(request, request.query.client_id)
+    const zip = zipFiles(
+      [
+        { name: 'quire.postman_collection.json', content: pretty(postmanCollection(baseUrl)) },
+        { name: 'quire.postman_environment.json', content: pretty(environment) },
+      ],
+      new Date(services.clock.now()),
+    )
+    return reply
+      .type('application/zip')
+      .header('content-disposition', 'attachment; filename="quire-postman.zip"')
+      .send(zip)
+  })
+}
+
+function pretty(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`
 }

@@ -1,0 +1,88 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react'
+
+/**
+ * A button that asks first, in a modal dialog (keyboard: Escape cancels, focus stays inside).
+ */
+export function ConfirmButton({
+  label,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  disabled,
+  danger = true,
+}: {
+  label: string
+  title: string
+  children: ReactNode
+  confirmLabel: string
+  onConfirm: () => void
+  disabled?: boolean
+  danger?: boolean
+}) {
+  const dialog = useRef<HTMLDialogElement>(null)
+  return (
+    <>
+      <button
+        type="button"
+        className={danger ? 'danger' : undefined}
+        disabled={disabled}
+        onClick={() => dialog.current?.showModal()}
+      >
+        {label}
+      </button>
+      <dialog ref={dialog} aria-labelledby={`${title}-title`}>
+        <h2 id={`${title}-title`}>{title}</h2>
+        <div>{children}</div>
+        <div className="actions">
+          <button type="button" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={danger ? 'danger' : 'primary'}
+            onClick={() => {
+              dialog.current?.close()
+              onConfirm()
+            }}
+          >
+            {confirmLabel}
+          </button>
+        </div>
+      </dialog>
+    </>
+  )
+}
+
+/** Copies a value; says so in words, also to screen readers. */
+export function CopyButton({ value, label }: { value: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
+  useEffect(() => {
+    if (state === 'idle') return
+    const timer = setTimeout(() => setState('idle'), 4000)
+    return () => clearTimeout(timer)
+  }, [state])
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value)
+      setState('copied')
+    } catch {
+      setState('failed')
+    }
+  }
+  return (
+    <span className="copy">
+      <button type="button" onClick={copy}>
+        {label}
+      </button>
+      <span role="status" className="copy-status">
+        {state === 'copied'
+          ? 'Copied.'
+          : state === 'failed'
+            ? 'Copy failed: select and copy it by hand.'
+            : ''}
+      </span>
+    </span>
+  )
+}

@@ -1,0 +1,63 @@
+import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react'
+
+import { Problem } from '../api'
+
+/** A labelled input; the hint is read out with it by screen readers. */
+export function Field({
+  label,
+  hint,
+  ...input
+}: { label: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId()
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-describedby={hint === undefined ? undefined : `${id}-hint`} {...input} />
+      {hint !== undefined && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/** An error in words, announced when it appears. */
+export function ErrorNote({ error }: { error: unknown }) {
+  if (error === undefined || error === null) return null
+  const message =
+    error instanceof Problem
+      ? error.message
+      : 'Something unexpected went wrong in the page. Reload it and try again.'
+  return (
+    <p className="error" role="alert">
+      {message}
+    </p>
+  )
+}
+
+/** Runs an action, remembering whether it is under way and how it failed. */
+export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(undefined)
+  const run = async (...args: A) => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await action(...args)
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { run, busy, error, setError }
+}
+
+export function formValues(form: HTMLFormElement): Record<string, string> {
+  const values: Record<string, string> = {}
+  new FormData(form).forEach((value, key) => {
+    if (typeof value === 'string') values[key] = value
+  })
+  return values
+}

@@ -1,0 +1,3 @@
+export function BooksPage() {
+  return <h1>Books</h1>
+}

@@ -1,0 +1,194 @@
+import { useState, type FormEvent } from 'react'
+
+import { api } from '../api'
+import { ConfirmButton, CopyButton } from '../components/dialogs'
+import { ErrorNote, Field, formValues, useAction } from '../components/forms'
+import { roleName } from '../components/Layout'
+import { Loading, useLoad } from '../components/load'
+import { useSession, type Role } from '../session'
+import { when } from '../time'
+
+interface Member {
+  user_id: string
+  email: string
+  name: string
+  role: Role
+  joined_at: string
+}
+
+interface Invitation {
+  email: string
+  role: Role
+  expires_at: string
+}
+
+const ROLES: { value: Role; label: string }[] = [
+  { value: 'member', label: 'Member: credentials, books, webhooks' },
+  { value: 'read_only', label: 'Read-only: sees everything, changes nothing' },
+  { value: 'owner', label: 'Owner: everything, including members' },
+]
+
+export function MembersPage() {
+  const { session } = useSession()
+  const list = useLoad<{ members: Member[]; invitations: Invitation[] }>('/members')
+  const act = useAction(async (run: () => Promise<void>) => {
+    await run()
+    list.reload()
+  })
+  const owner = session.role === 'owner'
+
+  return (
+    <>
+      <h1>Members of {session.organization?.name}</h1>
+      <ErrorNote error={act.error} />
+      {list.data === undefined ? (
+        <Loading error={list.error} />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                {owner && <th scope="col">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.members.map((m) => (
+                <tr key={m.user_id}>
+                  <th scope="row">{m.name}</th>
+                  <td>{m.email}</td>
+                  <td>
+                    {owner ? (
+                      <select
+                        aria-label={`Role of ${m.name}`}
+                        value={m.role}
+                        onChange={(event) =>
+                          void act.run(() =>
+                            api('PATCH', `/members/${m.user_id}`, { role: event.target.value }),
+                          )
+                        }
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {roleName(r.value)}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      roleName(m.role)
+                    )}
+                  </td>
+                  {owner && (
+                    <td>
+                      <ConfirmButton
+                        label={`Remove ${m.name}`}
+                        title={`Remove ${m.name}?`}
+                        confirmLabel="Remove"
+                        onConfirm={() => void act.run(() => api('DELETE', `/members/${m.user_id}`))}
+                      >
+                        <p>{m.email} loses access to this organization at once.</p>
+                      </ConfirmButton>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.data !== undefined && list.data.invitations.length > 0 && (
+        <>
+          <h2>Pending invitations</h2>
+          <ul>
+            {list.data.invitations.map((i) => (
+              <li key={i.email}>
+                {i.email} as {roleName(i.role)}, until {when(i.expires_at)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {owner && <AddMember onChange={list.reload} />}
+    </>
+  )
+}
+
+function AddMember({ onChange }: { onChange: () => void }) {
+  const [link, setLink] = useState<string>()
+  const invite = useAction(async (values: Record<string, string>, form: HTMLFormElement) => {
+    const answer = await api<{ link: string }>('POST', '/invitations', values)
+    setLink(answer.link)
+    form.reset()
+    onChange()
+  })
+  const add = useAction(async (values: Record<string, string>, form: HTMLFormElement) => {
+    await api('POST', '/members', values)
+    form.reset()
+    onChange()
+  })
+
+  const submit = (action: typeof invite) => (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    void action.run(formValues(event.currentTarget), event.currentTarget)
+  }
+
+  return (
+    <div className="columns">
+      <section className="card" aria-labelledby="invite-title">
+        <h2 id="invite-title">Invite by link</h2>
+        <form onSubmit={submit(invite)}>
+          <Field label="Email" name="email" type="email" required />
+          <RoleSelect id="invite-role" />
+          <ErrorNote error={invite.error} />
+          <button type="submit" className="primary" disabled={invite.busy}>
+            Create invitation link
+          </button>
+        </form>
+        {link !== undefined && (
+          <p role="status">
+            Send this link to the person (valid 7 days, usable once):{' '}
+            <code className="wrap">{link}</code> <CopyButton value={link} label="Copy link" />
+          </p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="add-title">
+        <h2 id="add-title">Add with a password</h2>
+        <form onSubmit={submit(add)}>
+          <Field label="Name" name="name" required />
+          <Field label="Email" name="email" type="email" required />
+          <RoleSelect id="add-role" />
+          <Field
+            label="First password"
+            name="password"
+            type="password"
+            required
+            minLength={10}
+            autoComplete="new-password"
+            hint="Hand it over safely; they can change it under Account."
+          />
+          <ErrorNote error={add.error} />
+          <button type="submit" className="primary" disabled={add.busy}>
+            Add member
+          </button>
+        </form>
+      </section>
+    </div>
+  )
+}
+
+function RoleSelect({ id }: { id: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Role</label>
+      <select id={id} name="role" defaultValue="member">
+        {ROLES.map((r) => (
+          <option key={r.value} value={r.value}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  )
+}
