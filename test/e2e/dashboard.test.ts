@@ -1,0 +1,238 @@
+import type { Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+
+import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
+import { runNewman } from './support/newman.js'
+import { startServer, type QuireServer } from './support/server.js'
+
+const OWNER = { email: 'owner@example.com', password: 'a long owner password', name: 'Olive' }
+
+const suite = HAVE_CHROMIUM ? describe : describe.skip
+const title = HAVE_CHROMIUM
+  ? 'the dashboard in Chromium, against quire serve'
+  : 'the dashboard in Chromium [skipped: /usr/bin/chromium is missing; apt-get install chromium]'
+
+interface Issued {
+  clientId: string
+  secret: string
+}
+
+suite(title, () => {
+  let server: QuireServer
+  let browser: Chromium
+  let page: Page
+  let current = ''
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchChromium(server.baseUrl)
+    page = browser.page
+  })
+  afterEach(async (context) => {
+    current = context.task.name
+    await saveScreenshot(page, current)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  const url = (path: string) => `${server.baseUrl}/dashboard${path}`
+
+  async function token(clientId: string, secret: string): Promise<Response> {
+    return fetch(`${server.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    })
+  }
+
+  async function signIn(): Promise<void> {
+    await page.context().clearCookies()
+    await page.goto(url('/'))
+    await page.getByLabel('Email').fill(OWNER.email)
+    await page.getByLabel('Password').fill(OWNER.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'API credentials' }).waitFor()
+  }
+
+  async function createCredential(name: string): Promise<Issued> {
+    await page.goto(url('/credentials'))
+    await page.getByLabel('Name', { exact: true }).fill(name)
+    await page.getByRole('button', { name: 'Create credential' }).click()
+    await page.getByText('It is shown only this once').waitFor()
+    const clientId = (await page.getByTestId('client-id').textContent()) ?? ''
+    const secret = (await page.getByTestId('client-secret').textContent()) ?? ''
+    return { clientId, secret }
+  }
+
+  async function setupLink(): Promise<string> {
+    // The server prints the link right after it starts listening.
+    for (let i = 0; i < 100; i++) {
+      const match = /(http:\/\/\S+\/dashboard\/setup#token=[\w-]+)/.exec(server.output())
+      if (match?.[1] !== undefined) return match[1]
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    throw new Error(`no setup link printed:\n${server.output()}`)
+  }
+
+  it('first-run setup: the printed link creates the owner and the organization', async () => {
+    await page.goto(url('/'))
+    await page.getByText('No account exists yet').waitFor()
+
+    await page.goto(await setupLink())
+    await page.getByLabel('Organization name').fill('Acme Lending')
+    await page.getByLabel('Your name').fill(OWNER.name)
+    await page.getByLabel('Email').fill(OWNER.email)
+    await page.getByLabel('Password').fill(OWNER.password)
+    await page.getByRole('button', { name: 'Create account' }).click()
+
+    await page.getByRole('heading', { name: 'API credentials' }).waitFor()
+    expect(page.url()).toBe(url('/credentials'))
+    await expect(page.locator('.who').textContent()).resolves.toContain('Acme Lending (owner)')
+  })
+
+  it('sign in: a wrong password is explained in words, the right one signs in', async () => {
+    await page.context().clearCookies()
+    await page.goto(url('/'))
+    await page.getByLabel('Email').fill(OWNER.email)
+    await page.getByLabel('Password').fill('not the password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'The email or password is incorrect.',
+    )
+
+    await page.getByLabel('Password').fill(OWNER.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'API credentials' }).waitFor()
+    const cookies = await page.context().cookies()
+    expect(cookies.find((c) => c.name === 'quire_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/dashboard',
+    })
+  })
+
+  it('creates a credential, shows its secret once, and Node gets a token and calls /v1/books', async () => {
+    await signIn()
+    const issued = await createCredential('Node app')
+    expect(issued.clientId).toMatch(/^qc_/)
+    expect(issued.secret.length).toBeGreaterThan(20)
+
+    await page.getByRole('button', { name: 'Copy client_secret' }).click()
+    await page.getByText('Copied.').waitFor()
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(issued.secret)
+
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    await page.reload()
+    await page.locator(`tr[data-client-id="${issued.clientId}"]`).waitFor()
+    expect(await page.content()).not.toContain(issued.secret)
+
+    const answer = await token(issued.clientId, issued.secret)
+    expect(answer.status).toBe(200)
+    const { access_token } = (await answer.json()) as { access_token: string }
+    const books = await fetch(`${server.baseUrl}/v1/books`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    })
+    expect(books.status).toBe(200)
+    expect(await books.json()).toEqual({ status: 200, message: 'OK', response: [] })
+
+    // Last use shows up in the list.
+    await page.reload()
+    const row = page.locator(`tr[data-client-id="${issued.clientId}"]`)
+    await expect(row.textContent()).resolves.not.toContain('never')
+  })
+
+  it('Explore with Postman: try it from the browser, download both files, run them with newman', async () => {
+    await signIn()
+    const issued = await createCredential('Postman')
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    await page.getByRole('navigation').getByRole('link', { name: 'Explore with Postman' }).click()
+    await page.getByLabel('Credential').selectOption(issued.clientId)
+    await expect(page.getByText(`${server.baseUrl}/oauth/token`).first().isVisible()).resolves.toBe(
+      true,
+    )
+
+    await page.getByLabel('client_secret').fill(issued.secret)
+    await page.getByRole('button', { name: 'Get a token and call GET /v1/books' }).click()
+    const raw = page.getByTestId('raw-response')
+    await raw.waitFor()
+    await expect(raw.textContent()).resolves.toMatch(/^HTTP 200[\s\S]*"status":200/)
+
+    const zip = await download(page, 'Download collection and environment (.zip)')
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04')
+    const collection = JSON.parse((await download(page, 'collection')).toString('utf8'))
+    const environment = JSON.parse((await download(page, 'environment')).toString('utf8'))
+    expect(JSON.stringify(collection)).not.toContain(issued.secret)
+    expect(JSON.stringify(environment)).not.toContain(issued.secret)
+
+    for (const value of environment.values as { key: string; value: string }[]) {
+      if (value.key === 'client_secret') value.value = issued.secret
+    }
+    const { run } = await runNewman({ collection, environment, reporters: [], delayRequest: 60 })
+    expect(run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.message}`)).toEqual([])
+    expect(run.stats.requests.failed).toBe(0)
+  })
+
+  it('rotates a credential (both secrets work) and revokes it after a confirmation', async () => {
+    await signIn()
+    const first = await createCredential('Rotating')
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+
+    await page.getByRole('button', { name: 'Rotate Rotating' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click()
+    await page.getByText('New secret for Rotating').waitFor()
+    const second = (await page.getByTestId('client-secret').textContent()) ?? ''
+    expect(second).not.toBe(first.secret)
+    expect((await token(first.clientId, first.secret)).status).toBe(200)
+    expect((await token(first.clientId, second)).status).toBe(200)
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+
+    await page.getByRole('button', { name: 'Revoke Rotating' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
+    expect((await token(first.clientId, second)).status).toBe(200)
+    await page.getByRole('button', { name: 'Revoke Rotating' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke for good' }).click()
+    const row = page.locator(`tr[data-client-id="${first.clientId}"]`)
+    await row.getByText(/^revoked/).waitFor()
+    expect((await token(first.clientId, second)).status).toBe(401)
+  })
+
+  it('fits a 390 px wide screen without sideways scrolling of the page', async () => {
+    await signIn()
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.reload()
+      await page.getByRole('heading', { name: 'API credentials' }).waitFor()
+      const width = await page.evaluate<number>('document.documentElement.scrollWidth')
+      expect(width).toBeLessThanOrEqual(390)
+      // Keyboard first: the skip link is the first stop and leads to the content.
+      await page.keyboard.press('Tab')
+      await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe(
+        'Skip to content',
+      )
+      await saveScreenshot(page, 'credentials-at-390px')
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+  })
+
+  it('loaded nothing from outside the server', () => {
+    expect(browser.outsideRequests).toEqual([])
+    expect(current).not.toBe('')
+  })
+})
+
+async function download(page: Page, linkName: string): Promise<Buffer> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: linkName, exact: true }).click(),
+  ])
+  const stream = await file.createReadStream()
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
