@@ -1,18 +1,29 @@
 import cookie from '@fastify/cookie'
+import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 
 import type { Services } from '../services.js'
 import { dashboardErrorHandler } from './dashboard-error-handler.js'
 import { DashboardError } from './dashboard-errors.js'
 import { accountRoutes } from './routes/account-routes.js'
+import { bookRoutes } from './routes/book-routes.js'
 import { credentialRoutes } from './routes/credential-routes.js'
 import { memberRoutes } from './routes/member-routes.js'
 import { postmanRoutes } from './routes/postman-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
+import { webhookRoutes } from './routes/webhook-routes.js'
 import { registerSessionAuth } from './session-auth.js'
 import { staticApp } from './static-app.js'
 
-const ROUTES = [sessionRoutes, accountRoutes, memberRoutes, credentialRoutes, postmanRoutes]
+const ROUTES = [
+  sessionRoutes,
+  accountRoutes,
+  memberRoutes,
+  credentialRoutes,
+  postmanRoutes,
+  bookRoutes,
+  webhookRoutes,
+]
 
 /**
  * The dashboard: its JSON API under /dashboard/api, authenticated by session cookie and
@@ -27,6 +38,8 @@ export async function dashboardPlugin(app: FastifyInstance, services: Services):
   await app.register(
     async (api) => {
       await api.register(cookie)
+      // Uploads stream to staging; readUpload sets each request's limits.
+      await api.register(multipart)
       api.setErrorHandler(dashboardErrorHandler)
       api.setNotFoundHandler((request) => {
         throw new DashboardError('not_found', `There is no ${request.method} ${request.url}.`)

@@ -38,17 +38,26 @@ export class Browser {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
     }
 
+    const raw = body as { raw?: Buffer; contentType?: string } | undefined
+    if (raw?.raw !== undefined) headers['content-type'] = raw.contentType as string
     const response = await this.app.inject({
       method,
       url,
       headers,
-      ...(body !== undefined && { payload: body as Record<string, unknown> }),
+      ...(body !== undefined && {
+        payload: raw?.raw ?? (body as Record<string, unknown>),
+      }),
       ...(options.remoteAddress !== undefined && { remoteAddress: options.remoteAddress }),
     })
     this.keepCookies(response)
     const answer = safeJson(response)
     if (typeof answer?.csrf_token === 'string') this.csrf = answer.csrf_token
     return response
+  }
+
+  /** A raw body with its own content type (a multipart upload). */
+  async send(url: string, payload: Buffer, contentType: string, options: RequestOptions = {}) {
+    return this.request('POST', url, { raw: payload, contentType }, options)
   }
 
   get(url: string, options?: RequestOptions) {
