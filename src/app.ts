@@ -4,7 +4,7 @@ import cors from '@fastify/cors'
 import formbody from '@fastify/formbody'
 import swagger from '@fastify/swagger'
 import apiReference from '@scalar/fastify-api-reference'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 
 import { dashboardPlugin } from './dashboard/dashboard-plugin.js'
 import { API_ERRORS, errorBody } from './http/api-errors.js'
@@ -42,6 +42,7 @@ export async function buildApp(
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  app.addHook('onResponse', async (request) => countUsage(services, request))
 
   await app.register(formbody)
   if (config.corsOrigins.length > 0) await app.register(cors, { origin: [...config.corsOrigins] })
@@ -61,6 +62,12 @@ export async function buildApp(
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.setNotFoundHandler(notFound)
   return app
+}
+
+/** Requests the bearer hook authenticated count towards their credential's daily usage. */
+function countUsage(services: Services, request: FastifyRequest): void {
+  const caller = (request as { caller?: { clientId: string; orgId: string } | null }).caller
+  if (caller) services.usage.count(caller.clientId, caller.orgId)
 }
 
 function notFound(request: { url: string }, reply: import('fastify').FastifyReply) {

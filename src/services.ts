@@ -25,8 +25,12 @@ import { AccessTokens } from './oauth/access-token.js'
 import { AuthThrottle } from './oauth/auth-throttle.js'
 import { ClientAuthenticator } from './oauth/client-authenticator.js'
 import { SigningKeyStore } from './oauth/signing-keys.js'
+import { UsageCounter } from './usage/usage-counter.js'
 import { createWebhooks } from './webhooks/create-webhooks.js'
 import type { WebhookService } from './webhooks/webhook-service.js'
+
+/** How often counted API requests are written to the database. */
+const USAGE_FLUSH_MS = 5000
 
 /** Everything routes and commands call, wired once from the configuration. */
 export interface Services extends DocumentServices {
@@ -46,6 +50,7 @@ export interface Services extends DocumentServices {
   readonly accounts: AccountService
   readonly members: MemberService
   readonly sessions: SessionStore
+  readonly usage: UsageCounter
   /** Stops timers and closes connections; the last call of a process. */
   close(): Promise<void>
 }
@@ -120,6 +125,10 @@ export async function createServices(config: Config, options: ServiceOptions): P
     logEvents.backgroundFailed(options.log, 'document pipeline', error),
   )
   if (options.background === true) await startDocumentWork(documentServices, storage)
+  const usage = new UsageCounter(db, clock, USAGE_FLUSH_MS, (error) =>
+    logEvents.backgroundFailed(options.log, 'usage counts', error),
+  )
+  usage.start()
 
   return {
     ...documentServices,
@@ -137,7 +146,9 @@ export async function createServices(config: Config, options: ServiceOptions): P
     books: new BookService(db, clock),
     webhooks,
     ...accountServices(config, db, organizations, redis, clock),
+    usage,
     async close() {
+      await usage.stop()
       await stopDocumentWork(documentServices)
       await webhooks.worker.stop()
       signingKeys.stop()

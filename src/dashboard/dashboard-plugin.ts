@@ -11,6 +11,7 @@ import { credentialRoutes } from './routes/credential-routes.js'
 import { memberRoutes } from './routes/member-routes.js'
 import { postmanRoutes } from './routes/postman-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
+import { usageRoutes } from './routes/usage-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { registerSessionAuth } from './session-auth.js'
 import { staticApp } from './static-app.js'
@@ -23,6 +24,7 @@ const ROUTES = [
   postmanRoutes,
   bookRoutes,
   webhookRoutes,
+  usageRoutes,
 ]
 
 /**

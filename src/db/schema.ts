@@ -249,6 +249,15 @@ export interface InvitationTable {
   expires_at: Timestamp
 }
 
+/** Bearer API requests of one credential on one UTC day. */
+export interface ApiUsageTable {
+  client_id: string
+  org_id: string
+  /** YYYY-MM-DD, UTC. */
+  day: string
+  requests: number
+}
+
 export interface Database {
   organizations: OrganizationTable
   clients: ClientTable
@@ -269,6 +278,7 @@ export interface Database {
   sessions: SessionTable
   setup_tokens: SetupTokenTable
   invitations: InvitationTable
+  api_usage: ApiUsageTable
 }
 
 export type Organization = Selectable<OrganizationTable>

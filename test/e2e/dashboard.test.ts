@@ -1,9 +1,43 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
 import { runNewman } from './support/newman.js'
 import { startServer, type QuireServer } from './support/server.js'
+
+const STATEMENT = path.resolve('../shared/fixtures/bank/aws-credit-card-stmt.pdf')
+
+/** A webhook receiver on this machine that records what it gets. */
+interface Receiver {
+  url: string
+  received: { headers: http.IncomingHttpHeaders; body: string }[]
+  close(): Promise<void>
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const received: Receiver['received'] = []
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') })
+      response.writeHead(200).end('ok')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/quire-hook`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
 
 const OWNER = { email: 'owner@example.com', password: 'a long owner password', name: 'Olive' }
 
@@ -23,8 +57,16 @@ suite(title, () => {
   let page: Page
   let current = ''
 
+  let receiver: Receiver
+
   beforeAll(async () => {
-    server = await startServer()
+    receiver = await startReceiver()
+    // Webhooks may reach the receiver on 127.0.0.1, and retries come quickly.
+    server = await startServer({
+      QUIRE_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      QUIRE_WEBHOOK_POLL_MS: '100',
+      QUIRE_WEBHOOK_RETRY_BASE_MS: '200',
+    })
     browser = await launchChromium(server.baseUrl)
     page = browser.page
   })
@@ -35,6 +77,7 @@ suite(title, () => {
   afterAll(async () => {
     await browser?.close()
     await server?.stop()
+    await receiver?.close()
   })
 
   const url = (path: string) => `${server.baseUrl}/dashboard${path}`
@@ -201,6 +244,58 @@ suite(title, () => {
     expect((await token(first.clientId, second)).status).toBe(401)
   })
 
+  it('uploads a PDF by drag and drop and watches it reach its final status', async () => {
+    await signIn()
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    await page.getByLabel('Book name').fill('Applicant 42')
+    await page.getByRole('button', { name: 'Create book' }).click()
+    await page.getByRole('heading', { name: 'Applicant 42' }).waitFor()
+
+    await dropFile(page, '.dropzone', STATEMENT, 'statement.pdf')
+    await page.locator('.uploads li', { hasText: 'uploaded' }).waitFor()
+    const row = page.locator('tr[data-doc="statement.pdf"]')
+    // The page polls while the document is processed; the status cell changes by itself.
+    await row.locator('.status', { hasText: 'Complete' }).waitFor({ timeout: 60_000 })
+    await expect(row.textContent()).resolves.not.toContain('Queued')
+
+    const file = await download(page, 'Download statement.pdf')
+    expect(file.equals(fs.readFileSync(STATEMENT))).toBe(true)
+
+    await page.getByRole('link', { name: 'statement.pdf', exact: true }).click()
+    await page.getByRole('heading', { name: 'statement.pdf' }).waitFor()
+    await expect(page.locator('dl').textContent()).resolves.toContain('Complete')
+  })
+
+  it('adds a webhook, sends a test event and sees the delivery, signed after a secret rotation', async () => {
+    await signIn()
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
+    await page.getByLabel('URL').fill(receiver.url)
+    await page.getByLabel('Description (optional)').fill('loan system')
+    await page.getByRole('button', { name: 'Add webhook' }).click()
+    const card = page.getByRole('region', { name: `Webhook ${receiver.url}` })
+    await card.waitFor()
+
+    await card.getByRole('button', { name: 'Rotate secret' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Make new secret' }).click()
+    const secret = (await card.getByTestId('webhook-secret').textContent()) ?? ''
+    expect(secret.length).toBeGreaterThan(30)
+
+    await card.getByRole('button', { name: 'Send a test event' }).click()
+    for (let i = 0; i < 100 && !(await card.getByText(/HTTP 200/).isVisible()); i++) {
+      await card.getByRole('button', { name: 'Refresh log' }).click()
+      await page.waitForTimeout(100)
+    }
+    await card.getByText(/HTTP 200/).waitFor()
+    await card.locator('tr.delivery', { hasText: 'succeeded' }).waitFor()
+
+    expect(receiver.received).toHaveLength(1)
+    const [delivery] = receiver.received
+    const headers = delivery?.headers ?? {}
+    const signed = `${String(headers['webhook-timestamp'])}.${String(headers['webhook-request-id'])}.${delivery?.body}`
+    const expected = crypto.createHmac('sha256', secret).update(signed).digest('hex')
+    expect(headers['webhook-signature']).toBe(expected)
+  })
+
   it('fits a 390 px wide screen without sideways scrolling of the page', async () => {
     await signIn()
     await page.setViewportSize({ width: 390, height: 844 })
@@ -225,6 +320,20 @@ suite(title, () => {
     expect(current).not.toBe('')
   })
 })
+
+/** Drops a file on an element the way a browser does: a drop event carrying a DataTransfer. */
+async function dropFile(page: Page, selector: string, file: string, name: string) {
+  const base64 = fs.readFileSync(file).toString('base64')
+  // A string, because this runs in the page, where DataTransfer and File exist.
+  const transfer = await page.evaluateHandle(`(() => {
+    const bytes = Uint8Array.from(atob('${base64}'), (c) => c.charCodeAt(0))
+    const dt = new DataTransfer()
+    dt.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'application/pdf' }))
+    return dt
+  })()`)
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer: transfer })
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: transfer })
+}
 
 async function download(page: Page, linkName: string): Promise<Buffer> {
   const [file] = await Promise.all([

@@ -5,7 +5,8 @@ import type { Dialect } from '../database.js'
 /**
  * Dashboard people: users, their memberships in organizations with a role, server-side
  * sessions, one-time setup links and invitations. Every token is stored only as a SHA-256 hash,
- * so a copy of the database signs nobody in.
+ * so a copy of the database signs nobody in. Also the daily request counts per credential that
+ * the dashboard charts.
  */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema
@@ -55,5 +56,19 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('invited_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('api_usage')
+    .addColumn('client_id', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('day', 'text', (c) => c.notNull())
+    .addColumn('requests', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('api_usage_pk', ['client_id', 'day'])
+    .execute()
+  await db.schema
+    .createIndex('api_usage_org_day')
+    .on('api_usage')
+    .columns(['org_id', 'day'])
     .execute()
 }

@@ -1,7 +1,48 @@
+import { Loading, useLoad } from '../components/load'
+import { Link } from '../router'
+import { when } from '../time'
+import { statusName, typeName, type Doc } from './BookPage'
+import type { Book } from './BooksPage'
+
 export function DocumentPage({ bookUuid, docUuid }: { bookUuid: string; docUuid: string }) {
+  const base = `/books/${encodeURIComponent(bookUuid)}/documents/${encodeURIComponent(docUuid)}`
+  const data = useLoad<{ book: Book; document: Doc }>(base)
+  if (data.data === undefined) return <Loading error={data.error} />
+  const { book, document } = data.data
+
   return (
-    <h1>
-      Document {docUuid} of {bookUuid}
-    </h1>
+    <>
+      <p>
+        <Link to={`/books/${book.uuid}`}>← {book.name}</Link>
+      </p>
+      <h1>{document.name}</h1>
+      <dl className="pairs">
+        <dt>Status</dt>
+        <dd>
+          {statusName(document.status)}
+          {document.rejection !== null && ` (${document.rejection})`}
+        </dd>
+        <dt>Pages</dt>
+        <dd>
+          {document.page_count}
+          {document.text_pages !== null && `, ${document.text_pages} with a text layer`}
+        </dd>
+        <dt>Type</dt>
+        <dd>{typeName(document)}</dd>
+        <dt>Size</dt>
+        <dd>{(document.size / 1024).toFixed(0)} KiB</dd>
+        <dt>Uploaded</dt>
+        <dd>{when(document.created_at)}</dd>
+      </dl>
+      <p>
+        <a className="button" href={`/dashboard/api${base}/file`} download>
+          Download
+        </a>
+      </p>
+      <p className="note">
+        Page thumbnails and extracted fields and transactions appear here once Quire&apos;s analysis
+        produces them; this server has not analysed this document yet.
+      </p>
+    </>
   )
 }
