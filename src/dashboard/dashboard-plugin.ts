@@ -11,6 +11,7 @@ import { credentialRoutes } from './routes/credential-routes.js'
 import { memberRoutes } from './routes/member-routes.js'
 import { postmanRoutes } from './routes/postman-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
+import { thumbnailRoutes } from './routes/thumbnail-routes.js'
 import { usageRoutes } from './routes/usage-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { registerSessionAuth } from './session-auth.js'
@@ -25,6 +26,7 @@ const ROUTES = [
   bookRoutes,
   webhookRoutes,
   usageRoutes,
+  thumbnailRoutes,
 ]
 
 /**
@@ -43,11 +45,13 @@ export async function dashboardPlugin(app: FastifyInstance, services: Services):
       // Uploads stream to staging; readUpload sets each request's limits.
       await api.register(multipart)
       api.setErrorHandler(dashboardErrorHandler)
-      api.setNotFoundHandler((request) => {
-        throw new DashboardError('not_found', `There is no ${request.method} ${request.url}.`)
-      })
       registerSessionAuth(api, services)
       for (const routes of ROUTES) routes(api, services)
+      // A route, not a not-found handler: the app's page paths (/dashboard/*) would otherwise
+      // answer unknown API paths with the page.
+      api.all('/*', async (request) => {
+        throw new DashboardError('not_found', `There is no ${request.method} ${request.url}.`)
+      })
     },
     { prefix: '/dashboard/api' },
   )

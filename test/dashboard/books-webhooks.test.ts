@@ -90,6 +90,28 @@ describeEachDialect('dashboard books, documents and webhooks', (dialect) => {
     expect((await owner.get(`/dashboard/api/books/${book.uuid}`)).json().documents).toEqual([])
   })
 
+  it('renders page thumbnails on the server, only of the organization’s documents', async () => {
+    const book = (await owner.post('/dashboard/api/books', { name: 'Pictures' })).json()
+    const uploaded = (await upload(owner, book.uuid, 'statement.pdf', STATEMENT)).json()
+    const doc = await waitForStatus(owner, book.uuid, uploaded.uuid)
+    const page = (n: number | string) =>
+      `/dashboard/api/books/${book.uuid}/documents/${doc.uuid}/pages/${n}.png`
+
+    const first = await owner.get(page(1))
+
+    expect(first.statusCode).toBe(200)
+    expect(first.headers['content-type']).toBe('image/png')
+    const png = first.rawPayload
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+    expect(png.readUInt32BE(16)).toBe(240) // IHDR width
+    expect(png.readUInt32BE(20)).toBeGreaterThan(240) // a portrait page
+    expect((await owner.get(page(doc.page_count + 1))).statusCode).toBe(404)
+    expect((await owner.get(page('x'))).statusCode).toBe(404)
+
+    const rival = await signedInMember(t.app, t.services, 'Rival Bank', 'boss@rival.example')
+    expect((await rival.browser.get(page(1))).statusCode).toBe(404)
+  })
+
   it('refuses a file that is not a PDF with the reason, and stores nothing', async () => {
     const book = (await owner.post('/dashboard/api/books', { name: 'Bad' })).json()
     const response = await upload(owner, book.uuid, 'x.pdf', fixture('bad/not-a-pdf.pdf'))

@@ -264,6 +264,18 @@ suite(title, () => {
     await page.getByRole('link', { name: 'statement.pdf', exact: true }).click()
     await page.getByRole('heading', { name: 'statement.pdf' }).waitFor()
     await expect(page.locator('dl').textContent()).resolves.toContain('Complete')
+    // The first page's thumbnail, rendered by the server, has loaded.
+    const thumbnail = page.getByAltText('Page 1 of statement.pdf')
+    await thumbnail.waitFor()
+    // Polled from here: the page's CSP forbids the eval waitForFunction would use.
+    let width = 0
+    for (let i = 0; i < 200 && width === 0; i++) {
+      width = await page.evaluate<number>(
+        `document.querySelector('img[alt="Page 1 of statement.pdf"]')?.naturalWidth ?? 0`,
+      )
+      if (width === 0) await page.waitForTimeout(100)
+    }
+    expect(width).toBe(240)
   })
 
   it('adds a webhook, sends a test event and sees the delivery, signed after a secret rotation', async () => {

@@ -4,6 +4,8 @@ import { when } from '../time'
 import { statusName, typeName, type Doc } from './BookPage'
 import type { Book } from './BooksPage'
 
+const MAX_THUMBNAILS = 24
+
 export function DocumentPage({ bookUuid, docUuid }: { bookUuid: string; docUuid: string }) {
   const base = `/books/${encodeURIComponent(bookUuid)}/documents/${encodeURIComponent(docUuid)}`
   const data = useLoad<{ book: Book; document: Doc }>(base)
@@ -39,9 +41,32 @@ export function DocumentPage({ bookUuid, docUuid }: { bookUuid: string; docUuid:
           Download
         </a>
       </p>
+      {document.page_count > 0 && document.status !== 'DELETING' && (
+        <section aria-labelledby="pages-title">
+          <h2 id="pages-title">Pages</h2>
+          <ol className="thumbs">
+            {Array.from({ length: Math.min(document.page_count, MAX_THUMBNAILS) }, (_, i) => (
+              <li key={i}>
+                <img
+                  src={`/dashboard/api${base}/pages/${i + 1}.png`}
+                  alt={`Page ${i + 1} of ${document.name}`}
+                  width={240}
+                  loading="lazy"
+                />
+              </li>
+            ))}
+          </ol>
+          {document.page_count > MAX_THUMBNAILS && (
+            <p>
+              The first {MAX_THUMBNAILS} of {document.page_count} pages are shown; download the file
+              for the rest.
+            </p>
+          )}
+        </section>
+      )}
       <p className="note">
-        Page thumbnails and extracted fields and transactions appear here once Quire&apos;s analysis
-        produces them; this server has not analysed this document yet.
+        Extracted fields and transactions appear here once Quire&apos;s analysis produces them; this
+        server has not extracted any for this document yet.
       </p>
     </>
   )

@@ -1,0 +1,104 @@
+import { fork } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export interface RenderLimits {
+  memoryBytes: number
+  timeoutMs: number
+}
+
+export type RenderOutcome = 'rendered' | 'no_such_page' | 'failed'
+
+const WATCH_MS = 50
+const PAGE_SIZE = 4096
+
+/**
+ * Renders page thumbnails in a child process per page, one at a time, killed past a memory
+ * ceiling or a deadline (DESIGN.md, hostile documents). Thumbnails are kept in a cache folder,
+ * so each page is rendered once per node.
+ */
+export class ThumbnailRenderer {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly cacheDir: string,
+    private readonly limits: RenderLimits,
+  ) {}
+
+  /** The cached PNG's path, rendering it first from `pdf()` (a local file) when missing. */
+  async thumbnail(
+    key: string,
+    page: number,
+    width: number,
+    pdf: () => Promise<{ path: string; done(): Promise<void> }>,
+  ): Promise<{ outcome: RenderOutcome; file?: string }> {
+    const file = path.join(this.cacheDir, `${key}-${page}-${width}.png`)
+    if (fs.existsSync(file)) return { outcome: 'rendered', file }
+
+    const run = this.queue.then(async () => {
+      if (fs.existsSync(file)) return 'rendered' as const
+      const source = await pdf()
+      try {
+        fs.mkdirSync(this.cacheDir, { recursive: true })
+        return await this.render(source.path, page, file, width)
+      } finally {
+        await source.done()
+      }
+    })
+    this.queue = run.catch(() => undefined)
+    const outcome = await run
+    return outcome === 'rendered' ? { outcome, file } : { outcome }
+  }
+
+  private render(
+    pdfPath: string,
+    page: number,
+    out: string,
+    width: number,
+  ): Promise<RenderOutcome> {
+    const partial = `${out}.${process.pid}.part`
+    const child = fork(childScript(), [pdfPath, String(page), partial, String(width)], {
+      execArgv: [],
+      stdio: 'ignore',
+    })
+
+    return new Promise((resolve) => {
+      let finished = false
+      const finish = (outcome: RenderOutcome) => {
+        if (finished) return
+        finished = true
+        clearTimeout(deadline)
+        clearInterval(memory)
+        child.kill('SIGKILL')
+        if (outcome === 'rendered') fs.renameSync(partial, out)
+        else fs.rmSync(partial, { force: true })
+        resolve(outcome)
+      }
+      const deadline = setTimeout(() => finish('failed'), this.limits.timeoutMs)
+      const memory = setInterval(() => {
+        if (residentBytes(child.pid) > this.limits.memoryBytes) finish('failed')
+      }, WATCH_MS)
+      child.once('exit', (code) => {
+        finish(code === 0 ? 'rendered' : code === 2 ? 'no_such_page' : 'failed')
+      })
+    })
+  }
+}
+
+/** Linux reports RSS in pages in /proc/PID/statm; elsewhere the deadline alone applies. */
+function residentBytes(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE
+  } catch {
+    return 0
+  }
+}
+
+/** The compiled child next to this module; from the TypeScript sources (tests), the built one. */
+function childScript(): string {
+  const sibling = fileURLToPath(new URL('./thumbnail-child.js', import.meta.url))
+  if (fs.existsSync(sibling)) return sibling
+  return sibling.replace(/([/\\])src([/\\]dashboard[/\\])/, '$1dist$1src$2')
+}
