@@ -61,6 +61,8 @@ export async function startSession(
 ) {
   const previous = request.cookies[SESSION_COOKIE]
   if (previous !== undefined) await services.sessions.delete(previous)
+  // Sign-ins are rare enough to tidy up after: expired sessions go now.
+  await services.sessions.deleteExpired()
 
   const session = await services.sessions.create(signedIn.user.id, signedIn.orgId)
   setSessionCookie(reply, services.config, session.token, session.expiresAt)

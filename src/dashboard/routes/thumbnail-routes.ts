@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
+import { DOCUMENT_KINDS } from '../../documents/document-values.js'
 import type { Services } from '../../services.js'
 import { DashboardError } from '../dashboard-errors.js'
 import { callerOf } from '../session-auth.js'
@@ -28,9 +29,8 @@ export function thumbnailRoutes(app: FastifyInstance, services: Services): void 
     }
 
     const { outcome, file } = await renderer.thumbnail(document.uuid, page, WIDTH, async () => {
-      const { body } = await services.documents.download(document.org_id, { uuid: document.uuid }, [
-        document.kind as 'UPLOADED',
-      ])
+      const ref = { uuid: document.uuid }
+      const { body } = await services.documents.download(document.org_id, ref, DOCUMENT_KINDS)
       const staged = await services.staging.receive(body, config.uploadMaxBytes)
       return { path: staged.path, done: () => services.staging.discard(staged) }
     })

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 
 import { api } from '../api'
 import { Link, navigate } from '../router'
@@ -18,6 +18,17 @@ const PAGES = [
 /** The frame of every signed-in page: skip link, navigation, who is signed in, sign-out. */
 export function Layout({ path, children }: { path: string; children: ReactNode }) {
   const { session, replace } = useSession()
+  // After moving to another page, focus goes to its content, as after a page load.
+  const main = useRef<HTMLElement>(null)
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    main.current?.focus()
+  }, [path])
+
   const signOut = useAction(async () => {
     replace(await api<Session>('POST', '/sign-out'))
     navigate('/', { replace: true })
@@ -50,7 +61,7 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <ErrorNote error={signOut.error} />
         {children}
       </main>
