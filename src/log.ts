@@ -70,6 +70,10 @@ export const logEvents = {
     log.info(info, 'access token revoked')
   },
 
+  signInThrottled(log: Log, info: { reason: string }) {
+    log.warn(info, 'dashboard sign-in throttled')
+  },
+
   bearerRejected(log: Log, info: { reason: string; client_id?: string }) {
     log.info(info, 'bearer token rejected')
   },

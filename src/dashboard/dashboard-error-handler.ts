@@ -27,7 +27,9 @@ export function dashboardErrorHandler(
   reply: FastifyReply,
 ) {
   const mapped = toDashboardError(error)
-  logEvents.requestFailed(request.log, mapped.status >= 500 ? error : mapped, mapped.status)
+  if (mapped.code === 'too_many_attempts')
+    logEvents.signInThrottled(request.log, { reason: mapped.detail ?? 'locked out' })
+  else logEvents.requestFailed(request.log, mapped.status >= 500 ? error : mapped, mapped.status)
 
   reply.headers(mapped.headers)
   return reply.code(mapped.status).send({ error: mapped.code, message: mapped.message })
