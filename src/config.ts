@@ -96,7 +96,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     audiences: readList(env.QUIRE_AUDIENCES) ?? defaultAudiences(publicUrl),
     tokenTtlSeconds: readInt(env, 'QUIRE_TOKEN_TTL', 86_400, 1, 31_536_000),
     clockToleranceSeconds: readInt(env, 'QUIRE_CLOCK_TOLERANCE', 60, 0, 3600),
-    keyActivationDelaySeconds: readInt(env, 'QUIRE_KEY_ACTIVATION_DELAY', 300, 0, 86_400),
+    keyActivationDelaySeconds: readInt(env, 'QUIRE_KEY_ACTIVATION_DELAY', 300, 60, 86_400),
     orgRateLimitPerSecond: readInt(env, 'QUIRE_RATE_LIMIT', 20, 1, 1_000_000),
     authFailuresPerClient: readInt(env, 'QUIRE_AUTH_FAILURES_PER_CLIENT', 10, 1, 1_000_000),
     authFailuresPerAddress: readInt(env, 'QUIRE_AUTH_FAILURES_PER_ADDRESS', 200, 1, 1_000_000),

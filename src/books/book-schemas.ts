@@ -16,8 +16,22 @@ export const BookRefParams = {
 
 export const BookRefQuery = Type.Object(BookRefParams, { additionalProperties: true })
 
+/** One of `values` in any letter case, as clients send them (`order=asc`); read by readEnum. */
 const stringEnum = (values: readonly string[], description: string) =>
-  Type.Optional(Type.String({ enum: [...values], description }))
+  Type.Optional(
+    Type.String({
+      pattern: `^(?:${values.map(anyCase).join('|')})$`,
+      description: `${description}; one of ${values.join(', ')}, in any case`,
+    }),
+  )
+
+function anyCase(value: string): string {
+  return [...value]
+    .map((c) =>
+      c.toLowerCase() === c.toUpperCase() ? c : `[${c.toUpperCase()}${c.toLowerCase()}]`,
+    )
+    .join('')
+}
 
 export const BookFields = {
   name: Type.String({ minLength: 1, maxLength: 255 }),

@@ -9,6 +9,10 @@ import { openStorage } from '../db/database.js'
 import { ConflictError } from '../errors.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { postmanCollection, postmanEnvironment } from '../http/postman-collection.js'
+import {
+  MAX_ACTIVATION_DELAY_SECONDS,
+  MIN_ACTIVATION_DELAY_SECONDS,
+} from '../oauth/signing-keys.js'
 import { printJson, printLines } from './output.js'
 import { withServices } from './with-services.js'
 
@@ -50,8 +54,16 @@ export function otherCommands(program: Command, config: () => Config): void {
     .option('--json', 'print JSON')
     .action(async (options: { activateIn: string; json?: boolean }) => {
       const delay = Number(options.activateIn)
-      if (!Number.isInteger(delay) || delay < 0)
-        throw new TypeError('--activate-in must be a whole number of seconds')
+      if (
+        !/^\d+$/.test(options.activateIn) ||
+        delay < MIN_ACTIVATION_DELAY_SECONDS ||
+        delay > MAX_ACTIVATION_DELAY_SECONDS
+      ) {
+        throw new TypeError(
+          `--activate-in must be a whole number of seconds from ${MIN_ACTIVATION_DELAY_SECONDS} ` +
+            `to ${MAX_ACTIVATION_DELAY_SECONDS}: every process must publish the key before it signs`,
+        )
+      }
 
       const row = await withServices(config(), (s) => s.signingKeys.rotate(delay))
       if (options.json) printJson({ kid: row.kid, activates_at: row.activates_at })

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto'
 
 export const CLIENT_ID_PREFIX = 'qc_'
+
+/** Every client_id Quire issues has this shape; anything else names no client. */
+export const CLIENT_ID_SHAPE = /^qc_[A-Za-z0-9_-]{22}$/
 export const CLIENT_SECRET_PREFIX = 'qs_'
 
 /** 128 random bits; base64url keeps it URL-safe and free of `%`, `+` and `:`. */

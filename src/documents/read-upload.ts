@@ -37,7 +37,13 @@ export async function readUpload(
       limits: { ...FIELD_LIMITS, fileSize: maxBytes + 1 },
     })) {
       if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value)
+        const value = String(part.value)
+        if (value.includes('\0') || part.fieldname.includes('\0'))
+          throw new ApiError(
+            1003,
+            `"${part.fieldname.replace(/\0/g, '')}" must not contain a NUL character`,
+          )
+        fields[part.fieldname] = value
         continue
       }
       if (file !== undefined) throw new ApiError(8001)

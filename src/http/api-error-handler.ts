@@ -33,13 +33,22 @@ function toApiError(error: FastifyError | Error): ApiError {
     return new ApiError(1003, error.message)
   if (error instanceof QuireError && error.status < 500) return new ApiError(1003, error.message)
 
+  // PostgreSQL refuses some characters in text (22021: a NUL); a backstop to the input guards.
+  const sqlState = (error as { code?: unknown }).code
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return new ApiError(1003, 'a parameter holds a character that cannot be stored')
+  }
+
   const fastify = error as FastifyError
   if (fastify.validation !== undefined) return new ApiError(1003, validationMessage(fastify))
   if (
     fastify.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
     fastify.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
   ) {
-    return new ApiError(1003, 'Could not decode JSON string')
+    return new ApiError(1002)
+  }
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new ApiError(1105, 'Request body too large')
   }
   if (fastify.statusCode !== undefined && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return new ApiError(1003, fastify.message)

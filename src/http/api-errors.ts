@@ -8,6 +8,7 @@ import { QuireError } from '../errors.js'
 export const API_ERRORS = {
   1003: { status: 400, message: 'Request validation failure' },
   1005: { status: 429, message: 'Request rate limit exceeded' },
+  1002: { status: 400, message: 'Could not decode JSON string' },
   1100: { status: 500, message: 'The request could not be processed' },
   1101: { status: 404, message: 'The requested endpoint does not exist' },
   1103: { status: 400, message: 'Required pk or book uuid' },

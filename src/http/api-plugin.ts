@@ -6,6 +6,7 @@ import type { Services } from '../services.js'
 import { webhooksPlugin } from '../webhooks/webhooks-plugin.js'
 import { apiErrorHandler } from './api-error-handler.js'
 import { registerBearerAuth } from './bearer-auth.js'
+import { registerInputGuards } from './input-guards.js'
 import { registerGetBodies } from './request-params.js'
 
 /** The Ocrolus-compatible API: bearer-protected, Ocrolus envelope on every answer. */
@@ -13,6 +14,7 @@ export async function apiPlugin(app: FastifyInstance, services: Services): Promi
   app.setErrorHandler(apiErrorHandler)
   registerBearerAuth(app, services)
   registerGetBodies(app)
+  registerInputGuards(app)
 
   await app.register(booksPlugin, services)
   await app.register(documentsPlugin, services)

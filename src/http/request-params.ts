@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
-import { ValidationError } from '../errors.js'
+import { ApiError } from './api-errors.js'
 
 export type Params = Record<string, unknown>
 
@@ -12,8 +12,14 @@ const GET_BODY_LIMIT = 64 * 1024
  */
 export function registerGetBodies(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    if (request.method !== 'GET' || !hasBody(request)) return
-    request.body = parseBody(request.headers['content-type'] ?? '', await readRaw(request))
+    if (request.method === 'GET' && hasBody(request)) {
+      request.body = parseBody(request.headers['content-type'] ?? '', await readRaw(request))
+    }
+    // A POST may carry its parameters in the query string (reference §10): they join the body
+    // before the body schema checks it, the body winning where both name one.
+    if (request.method !== 'GET' && !isMultipart(request)) {
+      request.body = mergeQuery(request)
+    }
   })
 }
 
@@ -24,6 +30,18 @@ export function readParams(request: FastifyRequest): Params {
   const fromBody =
     typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Params) : {}
   return { ...query, ...fromBody }
+}
+
+function mergeQuery(request: FastifyRequest): unknown {
+  const { body } = request
+  const query = (request.query ?? {}) as Params
+  if (body === undefined || body === null) return { ...query }
+  if (typeof body !== 'object' || Array.isArray(body)) return body
+  return { ...query, ...(body as Params) }
+}
+
+function isMultipart(request: FastifyRequest): boolean {
+  return /^multipart\//i.test(request.headers['content-type'] ?? '')
 }
 
 function hasBody(request: FastifyRequest): boolean {
@@ -38,7 +56,7 @@ async function readRaw(request: FastifyRequest): Promise<string> {
   let size = 0
   for await (const chunk of request.raw) {
     size += (chunk as Buffer).length
-    if (size > GET_BODY_LIMIT) throw new ValidationError('the request body is too large')
+    if (size > GET_BODY_LIMIT) throw new ApiError(1105, 'Request body too large')
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')
@@ -52,6 +70,6 @@ function parseBody(contentType: string, raw: string): unknown {
   try {
     return JSON.parse(raw)
   } catch {
-    throw new ValidationError('Could not decode JSON string')
+    throw new ApiError(1002)
   }
 }

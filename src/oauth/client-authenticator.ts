@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache'
 import type { Clock } from '../clock.js'
 import type { CredentialEventFeed } from '../credentials/credential-events.js'
 import type { CredentialService } from '../credentials/credential-service.js'
-import { hashSecret, sameHash } from '../credentials/secret.js'
+import { CLIENT_ID_SHAPE, hashSecret, sameHash } from '../credentials/secret.js'
 import type { ClientRow, ClientSecretRow } from '../db/schema.js'
 import { InvalidClient } from './errors.js'
 import type { PresentedCredentials } from './client-authentication.js'
@@ -75,6 +75,8 @@ export class ClientAuthenticator {
   }
 
   private async load(clientId: string): Promise<StoredClient | undefined> {
+    // A malformed id (a NUL byte, say, which PostgreSQL text refuses) cannot name a client.
+    if (!CLIENT_ID_SHAPE.test(clientId)) return undefined
     const stored = await this.credentials.loadForAuthentication(clientId)
     if (stored !== undefined) this.cache.set(clientId, stored)
     return stored

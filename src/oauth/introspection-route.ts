@@ -2,12 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 import type { Services } from '../services.js'
 import { readClientCredentials } from './client-authentication.js'
-import { InvalidClient, InvalidRequest, UnsupportedTokenType } from './errors.js'
+import { InvalidClient, InvalidRequest } from './errors.js'
 import { noStore } from './oauth-reply.js'
 import { readOAuthParams } from './token-request.js'
 import type { ClientRow } from '../db/schema.js'
-
-const TOKEN_TYPE_HINTS = ['access_token', 'refresh_token'] as const
 
 /** Reads the parameters and authenticates the calling client, as the token endpoint does. */
 export async function authenticateCaller(
@@ -29,9 +27,8 @@ export async function authenticateCaller(
 
   const token = params.get('token')
   if (token === undefined) throw new InvalidRequest('"token" is required')
-  const hint = params.get('token_type_hint')
-  if (hint !== undefined && !(TOKEN_TYPE_HINTS as readonly string[]).includes(hint))
-    throw new UnsupportedTokenType()
+  // RFC 7009 §2.1 and RFC 7662 §2.1: the hint only speeds up the lookup and the server may
+  // ignore it. Quire has one token type and tells it by shape, so any hint is ignored.
   return { client, token }
 }
 
@@ -50,6 +47,9 @@ export function registerIntrospectionRoute(app: FastifyInstance, services: Servi
       noStore(reply)
 
       if (!result.ok || result.claims.org_id !== client.org_id) return { active: false }
+      // The API allows clock skew past `exp`; the issuer answering about its own token has
+      // none to allow, and RFC 7662 §2.2 asks whether the token is active now.
+      if (result.claims.exp * 1000 <= services.clock.now()) return { active: false }
       return { active: true, token_type: 'Bearer', ...result.claims }
     },
   )

@@ -24,6 +24,13 @@ export interface KeyTimings {
 }
 
 const RELOAD_MS = 30_000
+
+/**
+ * A rotated-in key must reach every process's JWKS (each reloads every RELOAD_MS) before any
+ * process signs with it, so verifiers never meet a token whose key they cannot see yet.
+ */
+export const MIN_ACTIVATION_DELAY_SECONDS = (2 * RELOAD_MS) / 1000
+export const MAX_ACTIVATION_DELAY_SECONDS = 30 * 86_400
 const UNKNOWN_KID_RELOAD_MS = 5_000
 
 /**
@@ -93,6 +100,16 @@ export class SigningKeyStore {
    * current key retires at that moment. Keys no longer needed by any token are deleted.
    */
   async rotate(activationDelaySeconds: number): Promise<SigningKeyRow> {
+    if (
+      !Number.isInteger(activationDelaySeconds) ||
+      activationDelaySeconds < MIN_ACTIVATION_DELAY_SECONDS ||
+      activationDelaySeconds > MAX_ACTIVATION_DELAY_SECONDS
+    ) {
+      throw new TypeError(
+        `the activation delay must be a whole number of seconds from ` +
+          `${MIN_ACTIVATION_DELAY_SECONDS} to ${MAX_ACTIVATION_DELAY_SECONDS}`,
+      )
+    }
     const activatesAt = this.clock.now() + activationDelaySeconds * 1000
 
     const row = await this.db.transaction().execute(async (trx) => {

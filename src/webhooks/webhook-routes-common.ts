@@ -12,7 +12,7 @@ export const ACCOUNT_TAG = 'Webhooks (account-level, legacy)'
  */
 export function webhookRoute(summary: string, tag: string, schema: FastifySchema) {
   return {
-    config: { scope: 'webhooks:manage' as const },
+    config: { scope: 'webhooks:manage' as const, bodyErrorCode: 1806 as const },
     schemaErrorFormatter: inputInvalid,
     schema: { summary, tags: [tag], ...schema },
   }

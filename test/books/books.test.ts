@@ -304,7 +304,7 @@ describeEachDialect('v1 Books API', (dialect) => {
     expect(response.statusCode).toBe(200)
   })
 
-  it('answers bad JSON with 1003, never a 500', async () => {
+  it('answers bad JSON with 1002, never a 500', async () => {
     const response = await api({
       method: 'POST',
       url: '/v1/book/add',
@@ -312,6 +312,6 @@ describeEachDialect('v1 Books API', (dialect) => {
       headers: { 'content-type': 'application/json' },
     })
     expect(response.statusCode).toBe(400)
-    expect(response.json().code).toBe(1003)
+    expect(response.json().code).toBe(1002)
   })
 })

@@ -104,6 +104,18 @@ describe('quire credentials (CLI)', () => {
     expect(keys[0].retires_at).toBe(rotated.activates_at)
   })
 
+  it('refuses an activation delay too short for every process to publish the key, or absurd', async () => {
+    for (const delay of ['5', '0', '-1', '1e20', '99999999999999', 'soon']) {
+      const result = await quire('keys', 'rotate', '--activate-in', delay)
+      expect(result.code, delay).toBe(1)
+      expect(result.stderr, delay).toBe(
+        'quire: --activate-in must be a whole number of seconds from 60 to 2592000: ' +
+          'every process must publish the key before it signs\n',
+      )
+    }
+    expect(await json('keys', 'list')).toHaveLength(1)
+  })
+
   it('exports the Postman collection and environment', async () => {
     const out = path.join(dataDir, 'postman')
     const result = await quire('postman', 'export', '--out', out, '--client-id', 'qc_abc')

@@ -8,10 +8,11 @@ import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
+import { FIXTURES } from '../support/multipart.js'
 import { runNewman } from './support/newman.js'
 import { startServer, type QuireServer } from './support/server.js'
 
-const STATEMENT = path.resolve('../shared/fixtures/bank/aws-credit-card-stmt.pdf')
+const STATEMENT = path.join(FIXTURES, 'bank/aws-credit-card-stmt.pdf')
 
 /** A webhook receiver on this machine that records what it gets. */
 interface Receiver {

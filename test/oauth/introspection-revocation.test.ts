@@ -39,6 +39,27 @@ describeEachDialect('introspection (RFC 7662) and revocation (RFC 7009)', (diale
     })
   })
 
+  it('reports a token inactive from its exp on, although the API still allows clock skew', async () => {
+    const token = await getToken(t.app, cred)
+    t.clock.advance(86400 + 10)
+    expect((await call('/oauth/introspect', cred, token)).json()).toEqual({ active: false })
+    expect((await books(token)).statusCode).toBe(200)
+  })
+
+  it('ignores a token_type_hint it does not know (RFC 7009 §2.1)', async () => {
+    const token = await getToken(t.app, cred)
+    for (const url of ['/oauth/introspect', '/oauth/revoke']) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': FORM, authorization: basic(cred.clientId, cred.clientSecret) },
+        payload: new URLSearchParams({ token, token_type_hint: 'foo' }).toString(),
+      })
+      expect(response.statusCode, url).toBe(200)
+    }
+    expect((await books(token)).statusCode).toBe(401)
+  })
+
   it("reports garbage, expired tokens and other organizations' tokens inactive", async () => {
     const outsider = await createCredential(t.services, { org: 'other' })
     const token = await getToken(t.app, cred)

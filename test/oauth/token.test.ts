@@ -29,6 +29,20 @@ describeEachDialect('POST /oauth/token grant_type=client_credentials', (dialect)
     expect(response.headers.pragma).toBe('no-cache')
   }
 
+  it('answers a client_id holding a NUL or any foreign shape as an unknown client', async () => {
+    const nulBody = await post('grant_type=client_credentials&client_id=qc_%00&client_secret=x')
+    const nulBasic = await post('grant_type=client_credentials', {
+      authorization: `Basic ${Buffer.from('qc_\u0000:x').toString('base64')}`,
+    })
+    const unknown = await post('grant_type=client_credentials&client_id=nobody&client_secret=x')
+    for (const response of [nulBody, nulBasic, unknown]) {
+      expect(response.statusCode).toBe(401)
+      expect(response.json()).toEqual(unknown.json())
+      expectNoStore(response)
+    }
+    expect(unknown.json().error).toBe('invalid_client')
+  })
+
   it('issues a Bearer token to Basic authentication as Postman sends it', async () => {
     const response = await post('grant_type=client_credentials', {
       authorization: basic(cred.clientId, cred.clientSecret),

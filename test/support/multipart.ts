@@ -1,8 +1,25 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const FIXTURES = path.resolve('../shared/fixtures')
+/**
+ * The shared sample documents: QUIRE_FIXTURES_DIR when set, else `shared/fixtures` beside the
+ * checkout (where the project keeps them), else the workspace's copy, so a clone anywhere runs.
+ */
+export const FIXTURES = findFixtures()
+
+function findFixtures(): string {
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  const candidates = [
+    process.env.QUIRE_FIXTURES_DIR,
+    path.resolve(root, '../shared/fixtures'),
+    '/work/shared/fixtures',
+  ]
+  const found = candidates.find((dir) => dir !== undefined && fs.existsSync(dir))
+  if (found === undefined) throw new Error('sample documents not found: set QUIRE_FIXTURES_DIR')
+  return found
+}
 
 export function fixture(name: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, name))

@@ -246,7 +246,7 @@ describeEachDialect('org-level webhooks', (dialect) => {
       ],
       [
         webhookBody(URL_A, ['book.verified'], { description: 'nul \u0000 byte' }),
-        '"webhook.description" must not contain control characters',
+        '"webhook.description" must not contain a NUL character',
       ],
       [[], '"body" must be object'],
     ]
@@ -260,7 +260,7 @@ describeEachDialect('org-level webhooks', (dialect) => {
       'content-type': 'application/json',
     })
     expect(badJson.statusCode).toBe(400)
-    expect(badJson.json().code).toBe(1003)
+    expect(badJson.json().code).toBe(1002)
     expect((await api('GET', '/v1/account/settings/webhooks')).json().response.webhooks).toEqual([])
   })
 
