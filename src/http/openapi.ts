@@ -1,4 +1,5 @@
 import type { SwaggerOptions } from '@fastify/swagger'
+import type { FastifySchema } from 'fastify'
 
 import type { Config } from '../config.js'
 import { SCOPES } from '../oauth/scopes.js'
@@ -38,11 +39,46 @@ export function openApiOptions(config: Config): SwaggerOptions {
       },
       security: [{ oauth2: [] }],
     },
+    transform: ({ schema, url, route }) => ({ schema: withSecurity(schema, route.config), url }),
     transformObject: (documentObject) => {
       const document = (documentObject as { openapiObject: { paths?: object } }).openapiObject
       return { ...document, paths: { ...tokenPath(), ...(document.paths ?? {}) } } as never
     },
   }
+}
+
+const envelopeError = {
+  type: 'object',
+  properties: {
+    status: { type: 'integer' },
+    code: { type: 'integer' },
+    message: { type: 'string' },
+    response: { type: 'null' },
+  },
+}
+
+/**
+ * A bearer route documents the scope its token needs, and the answers every such route can
+ * give besides its own: 401 (code 1200 or 1202), 403 (2100) and 429.
+ */
+function withSecurity(schema: FastifySchema, config: unknown): FastifySchema {
+  const scope = (config as { scope?: string } | undefined)?.scope
+  if (scope === undefined || schema === undefined) return schema
+
+  const failure = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: envelopeError } },
+  })
+  return {
+    ...schema,
+    security: [{ oauth2: [scope] }],
+    response: {
+      ...(schema.response as object | undefined),
+      '401': failure('A missing, malformed, expired, revoked or foreign token (1200, 1202)'),
+      '403': failure(`The token lacks the scope ${scope} (2100)`),
+      '429': failure("Over the organization's request rate"),
+    },
+  } as FastifySchema
 }
 
 function tokenPath() {

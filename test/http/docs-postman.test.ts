@@ -63,6 +63,16 @@ describe('OpenAPI, /docs and the Postman files', () => {
     )
   })
 
+  it('names the scope each API operation needs, and its authentication failures', async () => {
+    const document = (await t.app.inject('/openapi.json')).json()
+    const list = document.paths['/v1/books'].get
+    expect(list.security).toEqual([{ oauth2: ['books:read'] }])
+    expect(Object.keys(list.responses).sort()).toEqual(['200', '401', '403', '429'])
+    expect(list.responses['403'].description).toBe('The token lacks the scope books:read (2100)')
+    expect(document.paths['/v1/book/add'].post.security).toEqual([{ oauth2: ['books:write'] }])
+    expect(document.paths['/oauth/token'].post.security).toEqual([])
+  })
+
   it('serves the interactive reference at /docs', async () => {
     expect((await t.app.inject('/docs')).headers.location).toBe('/docs/')
     const response = await t.app.inject('/docs/')
