@@ -7,6 +7,7 @@ import pg from 'pg'
 
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
+import { withStatementCache } from './statement-cache.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -34,7 +35,9 @@ function openSqlite(dataDir: string): Storage {
   database.pragma('foreign_keys = ON')
   database.pragma('synchronous = NORMAL')
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  })
   return { db, dialect: 'sqlite', location: file }
 }
 
