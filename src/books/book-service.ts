@@ -94,6 +94,12 @@ export class BookService {
     if (query.limit !== undefined || query.offset > 0) rows = rows.limit(query.limit ?? NO_LIMIT)
     if (query.offset > 0) rows = rows.offset(query.offset)
 
+    // Unpaged, the rows are every match: counting them again would be a second query for nothing.
+    if (query.limit === undefined && query.offset === 0) {
+      const books = await rows.execute()
+      return { books, total: books.length }
+    }
+
     const [books, count] = await Promise.all([
       rows.execute(),
       base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
