@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache'
 import { epochSeconds, type Clock } from '../clock.js'
 import type { CredentialEventFeed } from '../credentials/credential-events.js'
 import { SIGNING_ALG, type SigningKeyStore } from './signing-keys.js'
+import { newTokenId } from './token-ids.js'
 
 /** The claims of an RFC 9068 JWT access token, plus the organization it acts for. */
 export interface AccessTokenClaims {
@@ -82,7 +83,7 @@ export class AccessTokens {
       client_id: request.clientId,
       org_id: request.orgId,
       scope: request.scope,
-      jti: crypto.randomBytes(16).toString('base64url'),
+      jti: newTokenId(),
       iat,
       exp: iat + this.settings.ttlSeconds,
     }
