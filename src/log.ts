@@ -7,28 +7,119 @@ import pino, { type Logger } from 'pino'
  * Authorization headers or document contents.
  */
 
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-  '*.client_secret',
-  '*.access_token',
-  '*.token',
-  '*.password',
-  '*.secret_key',
-]
+/**
+ * Keys whose values never reach a log line, at the top of a logged object or one level below
+ * it (`{ body: { client_secret } }`). Request and reply objects are logged through serializers
+ * that pick a few fixed fields, so their headers never get there in the first place.
+ */
+export const SECRET_KEYS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+  'client_secret',
+  'access_token',
+  'token',
+  'password',
+  'secret_key',
+] as const
+
+const CENSOR = '[redacted]'
+const SECRET = new Set<string>(SECRET_KEYS)
+
+/**
+ * Redaction is done here rather than by pino's `redact` paths: with a wildcard path pino runs
+ * its generic path walker on every value of every line, which cost a tenth of a token request.
+ * Checking a fixed set of key names costs next to nothing.
+ */
+const redaction = {
+  serializers: {
+    req: (request: RequestLike) => ({
+      method: request.method,
+      url: request.url,
+      version: headerValue(request.headers?.['accept-version']),
+      host: request.host,
+      remoteAddress: request.ip,
+      remotePort: request.socket?.remotePort,
+    }),
+    res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+    err: (error: Error) => {
+      const serialized = pino.stdSerializers.err(error)
+      return censorKeys(serialized) as typeof serialized
+    },
+  },
+  formatters: { log: censorLine, bindings: censorLine },
+  onChild: censorChildBindings,
+}
+
+/** A secret key in serialized bindings: in JSON a quote after `{` or `,` always starts a key. */
+const SECRET_JSON_KEY = new RegExp(`[{,]"(?:${SECRET_KEYS.join('|')})":`, 'i')
+
+/**
+ * pino serializes a child logger's bindings once, at creation, past the formatters above; they
+ * are checked there (a request's child holds its id only) and rewritten censored if need be.
+ */
+function censorChildBindings(child: Logger): void {
+  const holder = child as unknown as Record<symbol, string | undefined>
+  const bindings = holder[pino.symbols.chindingsSym]
+  if (bindings === undefined || !SECRET_JSON_KEY.test(bindings)) return
+
+  const censored = censorLine(JSON.parse(`{${bindings.slice(1)}}`) as Record<string, unknown>)
+  holder[pino.symbols.chindingsSym] = Object.entries(censored)
+    .map(([key, value]) => `,${JSON.stringify(key)}:${JSON.stringify(value)}`)
+    .join('')
+}
+
+interface RequestLike {
+  method: string
+  url: string
+  host?: string
+  ip?: string
+  headers?: Record<string, string | string[] | undefined>
+  socket?: { remotePort?: number }
+}
+
+/** The line's fields with secret keys censored; `req`, `res` and `err` have their serializers. */
+function censorLine(line: Record<string, unknown>): Record<string, unknown> {
+  const top = censorKeys(line)
+  let copy: Record<string, unknown> | undefined
+  for (const key in top) {
+    const value = top[key]
+    if (typeof value !== 'object' || value === null || key in redaction.serializers) continue
+
+    const censored = censorKeys(value as Record<string, unknown>)
+    if (censored === value) continue
+    copy ??= { ...top }
+    copy[key] = censored
+  }
+  return copy ?? top
+}
+
+/** A shallow copy with secret keys censored, or the object itself when it holds none. */
+function censorKeys(value: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined
+  for (const key in value) {
+    if (!SECRET.has(key.toLowerCase()) || !Object.hasOwn(value, key)) continue
+    copy ??= { ...value }
+    copy[key] = CENSOR
+  }
+  return copy ?? value
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
+}
 
 export function loggerOptions(
   level: string,
   stream?: { write(line: string): void },
 ): NonNullable<FastifyServerOptions['logger']> {
-  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(stream && { stream }) }
+  return { level, ...redaction, ...(stream && { stream }) }
 }
 
 /** A logger for code outside a request (CLI, start-up, background work). */
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } })
+  return pino({ level, ...redaction })
 }
 
 export type Log = FastifyBaseLogger | Logger
