@@ -14,12 +14,13 @@ export function registerMetrics(app: FastifyInstance): void {
     registers: [registry],
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched'
     duration.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     )
+    done()
   })
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
