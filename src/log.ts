@@ -36,7 +36,7 @@ const redaction = {
   serializers: {
     req: (request: RequestLike) => ({
       method: request.method,
-      url: request.url,
+      url: censorUrl(request.url),
       version: headerValue(request.headers?.['accept-version']),
       host: request.host,
       remoteAddress: request.ip,
@@ -120,6 +120,38 @@ export function loggerOptions(
 /** A logger for code outside a request (CLI, start-up, background work). */
 export function createLogger(level: string): Logger {
   return pino({ level, ...redaction })
+}
+
+/** The CLI's logger writes to stderr, so that `--json` output on stdout stays pure JSON. */
+export function createCliLogger(level: string): Logger {
+  return pino({ level, ...redaction }, pino.destination(2))
+}
+
+/**
+ * A URL with the values of secret query parameters censored: clients do put `client_secret`,
+ * `access_token` or `token` in a query string, and a request line must not carry them.
+ */
+export function censorUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  const at = url.indexOf('?')
+  if (at === -1) return url
+
+  const query = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0] ?? ''
+      return SECRET.has(safeDecode(name).toLowerCase()) ? `${name}=${CENSOR}` : pair
+    })
+  return `${url.slice(0, at)}?${query.join('&')}`
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
 }
 
 export type Log = FastifyBaseLogger | Logger

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js'
-import { createLogger } from '../log.js'
+import { createCliLogger } from '../log.js'
 import { createServices, type Services } from '../services.js'
 
 /** Runs a command against the same storage as the server, then closes it. */
@@ -8,7 +8,7 @@ export async function withServices<T>(
   run: (services: Services) => Promise<T>,
 ): Promise<T> {
   const services = await createServices(config, {
-    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+    log: createCliLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
   })
   try {
     return await run(services)

@@ -6,6 +6,8 @@ import { promisify } from 'node:util'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
+import { createSchema, dropSchema, PG_URL, schemaUrl } from '../support/app.js'
+
 const run = promisify(execFile)
 const MAIN = path.resolve('dist/src/main.js')
 
@@ -17,7 +19,10 @@ describe('quire credentials (CLI)', () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
   async function quire(...args: string[]) {
-    const env = { ...process.env, QUIRE_DATA_DIR: dataDir, DATABASE_URL: '' }
+    return quireWith({}, ...args)
+  }
+  async function quireWith(extra: Record<string, string>, ...args: string[]) {
+    const env = { ...process.env, QUIRE_DATA_DIR: dataDir, DATABASE_URL: '', ...extra }
     try {
       const { stdout, stderr } = await run('node', [MAIN, ...args], { env })
       return { code: 0, stdout, stderr }
@@ -27,6 +32,22 @@ describe('quire credentials (CLI)', () => {
     }
   }
   const json = async (...args: string[]) => JSON.parse((await quire(...args, '--json')).stdout)
+
+  it.runIf(PG_URL !== undefined)(
+    'keeps --json output pure JSON when start-up warns (PostgreSQL without QUIRE_SECRET_KEY)',
+    async () => {
+      const schema = await createSchema()
+      try {
+        const env = { DATABASE_URL: schemaUrl(schema), QUIRE_SECRET_KEY: '' }
+        const listed = await quireWith(env, 'credentials', 'list', '--json')
+        expect(listed.code).toBe(0)
+        expect(JSON.parse(listed.stdout)).toEqual([])
+        expect(listed.stderr).toContain('QUIRE_SECRET_KEY')
+      } finally {
+        await dropSchema(schema)
+      }
+    },
+  )
 
   it('creates a credential and shows its secret once, as one JSON object', async () => {
     const created = await json(

@@ -74,3 +74,20 @@ describe('log redaction', () => {
     })
   })
 })
+
+describe('request lines', () => {
+  it('censor secret query parameters, whatever their case or encoding', async () => {
+    const { app, parsed } = capture()
+    app.get('/x', async () => ({}))
+    await app.inject(
+      '/x?grant_type=client_credentials&client_secret=qs_abc&Access_Token=eyJ.a.b&%74oken=t&pk=7',
+    )
+
+    const urls = parsed()
+      .map((line) => line.req?.url)
+      .filter(Boolean)
+    expect(urls).toEqual([
+      '/x?grant_type=client_credentials&client_secret=[redacted]&Access_Token=[redacted]&%74oken=[redacted]&pk=7',
+    ])
+  })
+})
