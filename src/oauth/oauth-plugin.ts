@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../services.js'
 import { registerDiscoveryRoutes } from './discovery-routes.js'
 import { registerIntrospectionRoute } from './introspection-route.js'
+import { registerJsonParams } from './json-params.js'
 import { oauthErrorHandler, noStore } from './oauth-reply.js'
 import { registerRevocationRoute } from './revocation-route.js'
 import { registerTokenRoute } from './token-route.js'
@@ -12,6 +13,7 @@ const POST_ONLY = ['/oauth/token', '/oauth/introspect', '/oauth/revoke']
 /** The authorization server: its endpoints share RFC 6749 §5.2 error answers. */
 export async function oauthPlugin(app: FastifyInstance, services: Services): Promise<void> {
   app.setErrorHandler(oauthErrorHandler)
+  registerJsonParams(app)
 
   registerTokenRoute(app, services)
   registerIntrospectionRoute(app, services)

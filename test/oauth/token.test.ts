@@ -1,4 +1,5 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
+import { repeatedTopLevelKey } from '../../src/oauth/json-params.js'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
 import { createTestApp, describeEachDialect, type TestApp } from '../support/app.js'
@@ -210,6 +211,25 @@ describeEachDialect('POST /oauth/token grant_type=client_credentials', (dialect)
       error: 'invalid_request',
       error_description: '"grant_type" must not be repeated',
     })
+  })
+
+  it('refuses a key repeated in a JSON body, however it is spelt, and only at the top level', async () => {
+    const auth = { authorization: basic(cred.clientId, cred.clientSecret) }
+    const json = { ...auth, 'content-type': 'application/json' }
+    const repeated = await post('{"grant_type":"x","grant_type":"client_credentials"}', json)
+    expect(repeated.statusCode).toBe(400)
+    expect(repeated.headers['cache-control']).toBe('no-store')
+    expect(repeated.json()).toEqual({
+      error: 'invalid_request',
+      error_description: '"grant_type" must not be repeated',
+    })
+
+    const escaped = await post('{"scope":"a","\\u0073cope":"b","grant_type":"x"}', json)
+    expect(escaped.json().error_description).toBe('"scope" must not be repeated')
+
+    const text = '{"grant_type":"a","x":{"a":1},"y":{"a":2},"z":["grant_type"],"s":"\\"a\\":"}'
+    expect(repeatedTopLevelKey(text)).toBeUndefined()
+    expect(repeatedTopLevelKey('{"a":1,"b":{"c":2},"a":3}')).toBe('a')
   })
 
   it('answers a missing grant_type with invalid_request and another with unsupported_grant_type', async () => {
