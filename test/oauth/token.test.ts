@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
-import { repeatedTopLevelKey } from '../../src/oauth/json-params.js'
 import { afterEach, beforeEach, expect, it } from 'vitest'
+
+import { repeatedTopLevelKey } from '../../src/oauth/json-params.js'
 
 import { createTestApp, describeEachDialect, type TestApp } from '../support/app.js'
 import { basic, createCredential, strictBasic, type TestCredential } from '../support/oauth.js'
