@@ -61,6 +61,17 @@ export class AccountService {
     return token
   }
 
+  private async isLiveSetupToken(token: unknown): Promise<boolean> {
+    if (typeof token !== 'string' || token === '') return false
+    const row = await this.db
+      .selectFrom('setup_tokens')
+      .select('token_hash')
+      .where('token_hash', '=', hashToken(token))
+      .where('expires_at', '>', isoTime(this.clock.now()))
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
   /** Creates the owner and the organization from a valid setup token; every token dies with it. */
   async completeSetup(input: SetupInput): Promise<SignedIn> {
     const email = checkEmail(input.email)
@@ -68,6 +79,8 @@ export class AccountService {
     const passwordHash = await hashPassword(checkPassword(input.password))
     const orgName = typeof input.organization === 'string' ? input.organization.trim() : ''
     if (await this.hasAccounts()) throw new DashboardError('setup_done')
+    // Checked before the organization is made, so a made-up token leaves nothing behind.
+    if (!(await this.isLiveSetupToken(input.token))) throw new DashboardError('setup_link_invalid')
     const org = await this.organizations.ensure(orgName === '' ? undefined : orgName)
 
     return this.db.transaction().execute(async (trx) => {
@@ -94,7 +107,7 @@ export class AccountService {
   async signIn(emailInput: unknown, password: unknown, address: string): Promise<SignedIn> {
     const email = typeof emailInput === 'string' ? emailInput.trim().toLowerCase() : ''
     const given = typeof password === 'string' ? password : ''
-    await this.throttle.check(email, address)
+    await this.throttle.attempt(email, address)
 
     const found = await this.findWithMembership(email)
     const ok =
@@ -102,13 +115,12 @@ export class AccountService {
         ? await verifyPassword(found.user.password_hash, given)
         : await verifyNobody(given.slice(0, 1000))
     if (!ok || found === undefined) {
-      await this.throttle.recordFailure(email, address)
       throw new DashboardError('signin_failed', undefined, {
         detail: found === undefined ? 'unknown email' : 'wrong password',
       })
     }
 
-    await this.throttle.recordSuccess(email)
+    await this.throttle.recordSuccess(email, address)
     return found
   }
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 
 import { DashboardError } from '../dashboard/dashboard-errors.js'
-import { createLimiter, retryAfterSeconds } from '../http/limiter.js'
+import { createLimiter, take } from '../http/limiter.js'
 
 export interface SignInLimits {
   perAccount: number
@@ -36,32 +36,26 @@ export class SignInThrottle {
     )
   }
 
-  /** Throws too_many_attempts, with Retry-After, once either count is used up. */
-  async check(email: string, address: string): Promise<void> {
+  /**
+   * Counts an attempt before its password is checked, so attempts sent at once cannot all pass
+   * a check made before any of them failed. Throws too_many_attempts, with Retry-After, once
+   * either count is used up; a successful sign-in gives its points back.
+   */
+  async attempt(email: string, address: string): Promise<void> {
     const [account, ip] = await Promise.all([
-      this.byAccount.get(email),
-      this.byAddress.get(address),
+      take(this.byAccount, email),
+      take(this.byAddress, address),
     ])
-    const blocked =
-      account !== null && account.consumedPoints >= this.limits.perAccount
-        ? account
-        : ip !== null && ip.consumedPoints >= this.limits.perAddress
-          ? ip
-          : undefined
-    if (blocked === undefined) return
+    const seconds = Math.max(account, ip)
+    if (seconds === 0) return
 
-    const seconds = retryAfterSeconds(blocked)
     throw new DashboardError('too_many_attempts', undefined, {
-      detail: blocked === account ? 'email locked out' : 'address locked out',
+      detail: account > 0 ? 'email locked out' : 'address locked out',
       headers: { 'retry-after': String(seconds) },
     })
   }
 
-  async recordFailure(email: string, address: string): Promise<void> {
-    await Promise.all([this.byAccount.penalty(email), this.byAddress.penalty(address)])
-  }
-
-  async recordSuccess(email: string): Promise<void> {
-    await this.byAccount.delete(email)
+  async recordSuccess(email: string, address: string): Promise<void> {
+    await Promise.all([this.byAccount.delete(email), this.byAddress.reward(address, 1)])
   }
 }

@@ -23,9 +23,10 @@ export function oauthErrorHandler(
   logEvents.requestFailed(request.log, oauth.status >= 500 ? error : oauth, oauth.status)
 
   noStore(reply)
-  // RFC 6749 §5.2 asks for the challenge when the header was used; RFC 9110 §15.5.2 asks every
-  // 401 to carry one, so it is sent on every invalid_client.
-  if (oauth.status === 401)
+  // RFC 6749 §5.2: the challenge answers a client that authenticated with the Authorization
+  // header. A client that sent its secret in the body gets none: a browser meeting a Basic
+  // challenge would prompt its user for a password the page never asked for.
+  if (oauth.status === 401 && request.headers.authorization !== undefined)
     reply.header('www-authenticate', `Basic realm="${REALM}", charset="UTF-8"`)
   if (oauth.retryAfter !== undefined) reply.header('retry-after', String(oauth.retryAfter))
 

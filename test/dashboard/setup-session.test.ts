@@ -65,7 +65,11 @@ describeEachDialect('dashboard setup and sessions', (dialect) => {
     const token = await t.services.accounts.issueSetupToken()
     const input = { email: 'a@example.com', name: 'A', password: PASSWORD }
 
-    const wrong = await browser.post('/dashboard/api/setup', { ...input, token: 'nope' })
+    const wrong = await browser.post('/dashboard/api/setup', {
+      ...input,
+      token: 'nope',
+      organization: 'attacker-org',
+    })
     expect(wrong.statusCode).toBe(400)
     expect(wrong.json().error).toBe('setup_link_invalid')
 
@@ -74,6 +78,8 @@ describeEachDialect('dashboard setup and sessions', (dialect) => {
     expect(expired.statusCode).toBe(400)
     expect(expired.json().error).toBe('setup_link_invalid')
     expect(await t.services.storage.db.selectFrom('users').selectAll().execute()).toEqual([])
+    const orgs = await t.services.storage.db.selectFrom('organizations').select('name').execute()
+    expect(orgs.map((o) => o.name)).not.toContain('attacker-org')
   })
 
   it('refuses a short password with a sentence naming the field', async () => {

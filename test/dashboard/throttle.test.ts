@@ -45,6 +45,30 @@ describeEachDialect('dashboard sign-in throttling', (dialect) => {
     expect(other.statusCode).toBe(200)
   })
 
+  it('counts attempts sent at once before any of them is checked', async () => {
+    t = await createTestApp(dialect, { signInFailuresPerAccount: 3 })
+    await setUpOwner(t.app, t.services)
+    const browser = new Browser(t.app)
+    await browser.open()
+
+    const guesses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        browser.post('/dashboard/api/sign-in', {
+          email: 'owner@example.com',
+          password: `parallel guess ${i}`,
+        }),
+      ),
+    )
+    const statuses = guesses.map((r) => r.statusCode).sort()
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429])
+
+    const right = await browser.post('/dashboard/api/sign-in', {
+      email: 'owner@example.com',
+      password: PASSWORD,
+    })
+    expect(right.statusCode).toBe(429)
+  })
+
   it('locks an address that guesses across many emails', async () => {
     t = await createTestApp(dialect, { signInFailuresPerAddress: 4 })
     await setUpOwner(t.app, t.services)

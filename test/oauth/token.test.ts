@@ -183,6 +183,16 @@ describeEachDialect('POST /oauth/token grant_type=client_credentials', (dialect)
     expect(response.json().error).toBe('invalid_client')
   })
 
+  it('sends no Basic challenge to a client that authenticated in the body', async () => {
+    const response = await post(
+      `grant_type=client_credentials&client_id=${cred.clientId}&client_secret=wrong`,
+    )
+    expect(response.statusCode).toBe(401)
+    expect(response.json().error).toBe('invalid_client')
+    expect(response.headers['www-authenticate']).toBeUndefined()
+    expectNoStore(response)
+  })
+
   it('refuses two authentication mechanisms with invalid_request', async () => {
     const response = await post(
       `grant_type=client_credentials&client_secret=${cred.clientSecret}`,

@@ -144,13 +144,17 @@ function TryIt({
   const [raw, setRaw] = useState<string>()
   const tryIt = useAction(async (secret: string) => {
     setRaw(undefined)
-    const token = await fetch(tokenUrl, {
+    // Credentials in the body (client_secret_post): a refused Basic header draws a
+    // WWW-Authenticate challenge, which a browser answers with its own sign-in prompt. The
+    // paths are called on this page's origin, which may not be the configured public URL.
+    const token = await fetch(new URL(tokenUrl).pathname, {
       method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa(`${clientId}:${secret}`)}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+      }).toString(),
     })
     const tokenBody = (await token.json().catch(() => ({}))) as {
       access_token?: string
@@ -166,7 +170,7 @@ function TryIt({
       })
     }
 
-    const books = await fetch(booksUrl, {
+    const books = await fetch(new URL(booksUrl).pathname, {
       headers: { authorization: `Bearer ${tokenBody.access_token}` },
     })
     setRaw(
