@@ -72,6 +72,8 @@ export function problemOf(status: number, parsed: unknown): Problem {
 /** Service messages are fragments like `"name" must be …`; shown to people as sentences. */
 export function sentence(message: string): string {
   const trimmed = message.trim()
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
+  // A message that opens with a file name or a quoted field keeps it as the user wrote it.
+  const opensWithName = /^\S+\.[A-Za-z0-9]{1,5}\b|^"/.test(trimmed)
+  const capital = opensWithName ? trimmed : trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
   return /[.!?]$/.test(capital) ? capital : `${capital}.`
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 
 /**
  * A button that asks first, in a modal dialog (keyboard: Escape cancels, focus stays inside).
@@ -21,6 +21,8 @@ export function ConfirmButton({
   danger?: boolean
 }) {
   const dialog = useRef<HTMLDialogElement>(null)
+  // A title holds spaces, so it cannot be an id; aria-labelledby needs one it can resolve.
+  const titleId = useId()
   return (
     <>
       <button
@@ -31,8 +33,8 @@ export function ConfirmButton({
       >
         {label}
       </button>
-      <dialog ref={dialog} aria-labelledby={`${title}-title`}>
-        <h2 id={`${title}-title`}>{title}</h2>
+      <dialog ref={dialog} aria-labelledby={titleId}>
+        <h2 id={titleId}>{title}</h2>
         <div>{children}</div>
         <div className="actions">
           <button type="button" onClick={() => dialog.current?.close()}>
