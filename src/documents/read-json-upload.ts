@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 
 import { ApiError } from '../http/api-errors.js'
-import { cleanFileName } from './read-upload.js'
+import { cleanFileName, multipartError } from './read-upload.js'
 
 /** One part of a JSON upload, a file or a text field alike: both carry JSON. */
 export interface JsonPart {
@@ -69,7 +69,7 @@ export async function readJsonUpload(
     }
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 413) throw tooLarge(maxBytes)
-    throw error
+    throw multipartError(error, maxBytes)
   }
   return { fields, parts }
 }

@@ -54,12 +54,33 @@ export async function readUpload(
     }
   } catch (error) {
     await staging.discard(file?.staged)
-    if (error instanceof FileTooLarge || (error as { statusCode?: number }).statusCode === 413) {
-      throw new ApiError(1105, `File too large: the limit is ${maxBytes} bytes`)
-    }
-    throw error
+    throw multipartError(error, maxBytes)
   }
   return { fields, file }
+}
+
+/** Multipart limits @fastify/multipart reports (all with status 413), by what they limit. */
+const PART_LIMITS: Record<string, string> = {
+  FST_FIELDS_LIMIT: `at most ${FIELD_LIMITS.fields} form fields are allowed`,
+  FST_PARTS_LIMIT: `at most ${FIELD_LIMITS.parts} parts are allowed`,
+}
+
+/**
+ * What a failed read of the body means to the client. A body the parser cannot follow (no
+ * boundary, a part cut short, a client that went away) is the client's fault, never a 500;
+ * only storage failures, which carry a system error code, stay server errors.
+ */
+export function multipartError(error: unknown, maxBytes: number): unknown {
+  if (error instanceof ApiError) return error
+  const code = (error as { code?: unknown }).code
+  if (code === 'FST_FILES_LIMIT') return new ApiError(8001)
+  if (typeof code === 'string' && PART_LIMITS[code] !== undefined)
+    return new ApiError(1104, `The request has too many parts: ${PART_LIMITS[code]}`)
+  if (error instanceof FileTooLarge || (error as { statusCode?: number }).statusCode === 413)
+    return new ApiError(1105, `File too large: the limit is ${maxBytes} bytes`)
+  const clientGone = code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE'
+  if (!clientGone && typeof code === 'string' && /^E[A-Z]+$/.test(code)) return error
+  return new ApiError(1104, 'The multipart body is malformed or was cut short')
 }
 
 /** A display name from a client's file name: its last path segment, printable, bounded. */

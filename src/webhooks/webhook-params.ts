@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 
 import type { Multipart } from '@fastify/multipart'
 
+import { ApiError } from '../http/api-errors.js'
 import { readParams, type Params } from '../http/request-params.js'
 import type { CreateWebhookBody, UpdateWebhookBody } from './webhook-schemas.js'
 import type { WebhookInput } from './webhook-service.js'
@@ -27,12 +28,18 @@ export async function readRegistration(request: FastifyRequest): Promise<Params>
   if (!request.isMultipart()) return readParams(request)
 
   const fields: Record<string, string[]> = {}
-  for await (const part of request.parts({ limits: MULTIPART_LIMITS })) {
-    if (part.type === 'file') {
-      part.file.resume()
-      throw invalidInput('this endpoint takes no file')
+  try {
+    for await (const part of request.parts({ limits: MULTIPART_LIMITS })) {
+      if (part.type === 'file') {
+        part.file.resume()
+        throw invalidInput('this endpoint takes no file')
+      }
+      ;(fields[part.fieldname] ??= []).push(fieldText(part))
     }
-    ;(fields[part.fieldname] ??= []).push(fieldText(part))
+  } catch (error) {
+    // A body the multipart parser cannot follow is the client's to fix, never a 500.
+    if (error instanceof ApiError) throw error
+    throw invalidInput('the multipart body is malformed or has too many parts')
   }
   return fields
 }
