@@ -11,7 +11,15 @@ export async function serve(config: Config): Promise<void> {
   const services = await createServices(config, { log, background: true })
   const app = await buildApp(services)
 
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (error) {
+    // Background work started with the services: a server that cannot serve must not go on
+    // processing documents and sending webhooks unseen.
+    await app.close()
+    await services.close()
+    throw error
+  }
   logEvents.listening(app.log, {
     url: config.publicUrl,
     docs: `${config.publicUrl}/docs`,
