@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Kysely } from 'kysely'
 
 import type { Database } from '../db/schema.js'
-import type { BlobStore } from './blob-store.js'
+import { BlobNotFound, type BlobStore } from './blob-store.js'
 
 const CHUNK_BYTES = 1024 * 1024
 
@@ -51,7 +51,7 @@ export class PostgresBlobStore implements BlobStore {
       .select('chunks')
       .where('blob_key', '=', key)
       .executeTakeFirst()
-    if (blob === undefined) throw new Error('blob not found')
+    if (blob === undefined) throw new BlobNotFound()
 
     const db = this.db
     async function* chunks() {
