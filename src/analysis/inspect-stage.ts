@@ -26,7 +26,10 @@ export class InspectStage implements PipelineStage {
     const inspection = await this.blobs.withLocalFile(document.blob_key, (path) =>
       this.inspector.inspect(path, true),
     )
-    if (!inspection.ok) return { ok: false, rejection: REJECTION_REASONS.invalid }
+    if (!inspection.ok) {
+      const reason = inspection.failure === 'too_costly' ? 'tooCostly' : 'invalid'
+      return { ok: false, rejection: REJECTION_REASONS[reason] }
+    }
     if (inspection.pages > this.limits.maxPagesPerDocument)
       return { ok: false, rejection: REJECTION_REASONS.tooManyPages }
 

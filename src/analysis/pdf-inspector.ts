@@ -11,7 +11,7 @@ export class PdfInspector {
   private readonly worker: IsolatedWorker<InspectionRequest, Inspection>
 
   constructor(limits: InspectorLimits) {
-    this.worker = new IsolatedWorker(
+    this.worker = new IsolatedWorker<InspectionRequest, Inspection>(
       new URL('./pdf-inspector-child.js', import.meta.url),
       limits,
       () => ({ ok: false, failure: 'too_costly' }),
@@ -20,6 +20,11 @@ export class PdfInspector {
 
   inspect(path: string, full = false): Promise<Inspection> {
     return this.worker.run({ path, full })
+  }
+
+  /** The parser child's process id while one runs (tests watch it). */
+  get pid(): number | undefined {
+    return this.worker.pid
   }
 
   close(): void {

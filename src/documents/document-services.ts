@@ -23,7 +23,10 @@ import { UploadService } from './upload-service.js'
 export interface DocumentServices {
   staging: Staging
   blobs: BlobStore
+  /** Parses files while their upload request waits: page counts only, so it is seldom busy. */
   inspector: PdfInspector
+  /** Parses stored files for the pipeline, so a slow document there never holds up uploads. */
+  pipelineInspector: PdfInspector
   documentEvents: DocumentEvents
   uploads: UploadService
   imageGroups: ImageGroupService
@@ -54,10 +57,9 @@ export function createDocumentServices(
     storage.dialect === 'postgres'
       ? new PostgresBlobStore(db, staging.dir)
       : new DiskBlobStore(path.join(config.dataDir, 'blobs'))
-  const inspector = new PdfInspector({
-    memoryBytes: config.inspectMemoryBytes,
-    timeoutMs: config.inspectTimeoutMs,
-  })
+  const limits = { memoryBytes: config.inspectMemoryBytes, timeoutMs: config.inspectTimeoutMs }
+  const inspector = new PdfInspector(limits)
+  const pipelineInspector = new PdfInspector(limits)
   const imagePdfBuilder = new ImagePdfBuilder({
     memoryBytes: config.imagePdfMemoryBytes,
     timeoutMs: config.imagePdfTimeoutMs,
@@ -66,7 +68,7 @@ export function createDocumentServices(
   const imageGroups = new ImageGroupService(db, blobs, documentEvents, config, clock)
 
   const stages = [
-    new InspectStage(blobs, inspector, config),
+    new InspectStage(blobs, pipelineInspector, config),
     new JsonDataStage(blobs, config.jsonUploadMaxBytes),
     new ClassifyStage(),
   ]
@@ -89,6 +91,7 @@ export function createDocumentServices(
     staging,
     blobs,
     inspector,
+    pipelineInspector,
     documentEvents,
     uploads: new UploadService(db, blobs, inspector, documentEvents, config, clock),
     imageGroups,
@@ -142,5 +145,6 @@ export async function startDocumentWork(
 export async function stopDocumentWork(services: DocumentServices): Promise<void> {
   await services.pipeline.stop()
   services.inspector.close()
+  services.pipelineInspector.close()
   services.imagePdfBuilder.close()
 }

@@ -25,6 +25,10 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number]
 /** Rejection reasons, as Ocrolus words them. */
 export const REJECTION_REASONS = {
   invalid: { reason: 'INVALID DOCUMENT', description: 'The file could not be read as a document' },
+  tooCostly: {
+    reason: 'INVALID DOCUMENT',
+    description: 'Reading the file took more memory or time than allowed',
+  },
   tooManyPages: {
     reason: 'PAGE LIMIT EXCEEDED',
     description: 'The document has more pages than allowed',

@@ -9,7 +9,7 @@ export class ImagePdfBuilder {
   private readonly worker: IsolatedWorker<ImagePdfRequest, ImagePdfResult>
 
   constructor(limits: IsolationLimits) {
-    this.worker = new IsolatedWorker(
+    this.worker = new IsolatedWorker<ImagePdfRequest, ImagePdfResult>(
       new URL('./image-pdf-child.js', import.meta.url),
       limits,
       () => ({ ok: false, failure: 'too_costly' }),
