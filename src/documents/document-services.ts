@@ -17,11 +17,13 @@ import { ImageGroupService } from './image-group-service.js'
 import { ImagePdfBuilder } from './image-pdf-builder.js'
 import { JsonUploadService } from './json-upload-service.js'
 import { PostgresBlobStore } from './postgres-blob-store.js'
-import { Staging } from './staging.js'
+import { clearFolder, Staging } from './staging.js'
 import { UploadService } from './upload-service.js'
 
 export interface DocumentServices {
   staging: Staging
+  /** Where the PostgreSQL store copies blobs for the parser child to read. */
+  scratchDir: string
   blobs: BlobStore
   /** Parses files while their upload request waits: page counts only, so it is seldom busy. */
   inspector: PdfInspector
@@ -53,9 +55,10 @@ export function createDocumentServices(
 ): DocumentServices {
   const { db } = storage
   const staging = new Staging(path.join(config.dataDir, 'staging'))
+  const scratchDir = path.join(config.dataDir, 'scratch')
   const blobs =
     storage.dialect === 'postgres'
-      ? new PostgresBlobStore(db, staging.dir)
+      ? new PostgresBlobStore(db, scratchDir)
       : new DiskBlobStore(path.join(config.dataDir, 'blobs'))
   const limits = { memoryBytes: config.inspectMemoryBytes, timeoutMs: config.inspectTimeoutMs }
   const inspector = new PdfInspector(limits)
@@ -89,11 +92,20 @@ export function createDocumentServices(
 
   return {
     staging,
+    scratchDir,
     blobs,
     inspector,
     pipelineInspector,
     documentEvents,
-    uploads: new UploadService(db, blobs, inspector, documentEvents, config, clock),
+    uploads: new UploadService(
+      db,
+      blobs,
+      inspector,
+      documentEvents,
+      config,
+      clock,
+      storage.dialect,
+    ),
     imageGroups,
     imageGroupFinisher: new ImageGroupFinisher(
       db,
@@ -121,7 +133,13 @@ export async function startDocumentWork(
   services: DocumentServices,
   storage: Storage,
 ): Promise<void> {
+  // With SQLite one serving process owns the data dir: whatever a killed one left (a blob it
+  // stored but never recorded, a lease on a document) is nobody's now, whatever its age.
+  const ownsEverything = storage.dialect === 'sqlite'
+  const orphanMinAge = ownsEverything ? 0 : ORPHAN_MIN_AGE_MS
+
   services.staging.sweep()
+  clearFolder(services.scratchDir)
   await services.blobs.sweep(async (keys) => {
     const rows = await storage.db
       .selectFrom('documents')
@@ -137,9 +155,8 @@ export async function startDocumentWork(
       .where('image_groups.status', '!=', 'DISCARDED')
       .execute()
     return new Set([...rows, ...images].map((r) => r.blob_key as string))
-  }, ORPHAN_MIN_AGE_MS)
-  // With SQLite only one serving process uses the file, so leases of a killed one end now.
-  await services.pipeline.start(storage.dialect === 'sqlite')
+  }, orphanMinAge)
+  await services.pipeline.start(ownsEverything)
 }
 
 export async function stopDocumentWork(services: DocumentServices): Promise<void> {

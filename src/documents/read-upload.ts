@@ -16,6 +16,10 @@ export interface ReceivedUpload {
 }
 
 const FIELD_LIMITS = { fields: 50, fieldSize: 64 * 1024, files: 2, parts: 60, headerPairs: 100 }
+/** The most a multipart body may carry besides its file: every field full, every part's headers. */
+const PART_HEADER_BYTES = 80 * 1024
+const MULTIPART_OVERHEAD =
+  FIELD_LIMITS.fields * FIELD_LIMITS.fieldSize + FIELD_LIMITS.parts * PART_HEADER_BYTES
 
 /**
  * Reads a multipart upload: its fields, and its one file streamed to staging under whatever
@@ -28,6 +32,9 @@ export async function readUpload(
   maxBytes: number,
 ): Promise<ReceivedUpload> {
   if (!request.isMultipart()) throw new ApiError(1104, 'The request must be multipart/form-data')
+  // A body declared larger than any allowed upload is refused before a byte of it is read.
+  if (Number(request.headers['content-length'] ?? 0) > maxBytes + MULTIPART_OVERHEAD)
+    throw tooLarge(maxBytes)
 
   const fields: Record<string, string> = {}
   let file: ReceivedFile | undefined
@@ -54,6 +61,7 @@ export async function readUpload(
     }
   } catch (error) {
     await staging.discard(file?.staged)
+    discardRest(request)
     throw multipartError(error, maxBytes)
   }
   return { fields, file }
@@ -77,10 +85,22 @@ export function multipartError(error: unknown, maxBytes: number): unknown {
   if (typeof code === 'string' && PART_LIMITS[code] !== undefined)
     return new ApiError(1104, `The request has too many parts: ${PART_LIMITS[code]}`)
   if (error instanceof FileTooLarge || (error as { statusCode?: number }).statusCode === 413)
-    return new ApiError(1105, `File too large: the limit is ${maxBytes} bytes`)
+    return tooLarge(maxBytes)
   const clientGone = code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE'
   if (!clientGone && typeof code === 'string' && /^E[A-Z]+$/.test(code)) return error
   return new ApiError(1104, 'The multipart body is malformed or was cut short')
+}
+
+/**
+ * A body refused halfway is left paused, and Node reads no further for a request it saw being
+ * read: the client would block on a full socket and never see the answer. The rest is let
+ * through unstored instead, as Node does for a body nobody started reading.
+ */
+function discardRest(request: FastifyRequest): void {
+  const raw = request.raw
+  if (raw.readableEnded || raw.destroyed) return
+  raw.unpipe()
+  raw.resume()
 }
 
 /** A display name from a client's file name: its last path segment, printable, bounded. */
@@ -89,4 +109,8 @@ export function cleanFileName(raw: string | undefined, fallback = 'document.pdf'
   // eslint-disable-next-line no-control-regex
   const printable = last.replace(/[\x00-\x1f\x7f]/g, '').trim()
   return printable === '' ? fallback : printable.slice(0, 255)
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(1105, `File too large: the limit is ${maxBytes} bytes`)
 }

@@ -28,10 +28,7 @@ export class Staging {
 
   /** Removes every staged file; called at start-up, when no upload can be in flight. */
   sweep(): number {
-    fs.mkdirSync(this.dir, { recursive: true })
-    const names = fs.readdirSync(this.dir)
-    for (const name of names) fs.rmSync(path.join(this.dir, name), { force: true })
-    return names.length
+    return clearFolder(this.dir)
   }
 
   /** Streams `source` to a new staged file; FileTooLarge past `maxBytes`. */
@@ -109,6 +106,14 @@ class Digest extends Transform {
       head: Buffer.concat(this.headChunks),
     }
   }
+}
+
+/** Empties a folder of this process's temporary files, creating it if need be. */
+export function clearFolder(dir: string): number {
+  fs.mkdirSync(dir, { recursive: true })
+  const names = fs.readdirSync(dir)
+  for (const name of names) fs.rmSync(path.join(dir, name), { recursive: true, force: true })
+  return names.length
 }
 
 export async function fsyncFile(file: string): Promise<void> {

@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely'
 
 import type { PdfInspector } from '../analysis/pdf-inspector.js'
 import { isoTime, type Clock } from '../clock.js'
+import type { Dialect } from '../db/database.js'
 import { isUniqueViolation } from '../db/errors.js'
 import type { BookRow, Database, DocumentRow } from '../db/schema.js'
 import { ApiError } from '../http/api-errors.js'
 import type { BlobStore } from './blob-store.js'
-import { bookUsage } from './book-usage.js'
+import { bookUsage, checkBookLimits, lockedBookUsage } from './book-usage.js'
 import { documentRow } from './document-row.js'
 import type { DocumentLimits } from './document-limits.js'
 import { GONE_STATUSES, type DocumentKind } from './document-values.js'
@@ -47,6 +48,7 @@ export class UploadService {
     private readonly events: DocumentEvents,
     private readonly limits: DocumentLimits,
     private readonly clock: Clock,
+    private readonly dialect: Dialect,
   ) {}
 
   async accept(input: UploadInput): Promise<UploadOutcome> {
@@ -58,8 +60,9 @@ export class UploadService {
     if (duplicates.length > 0)
       return { ok: false, rejection: { message: `${name} already exists\n`, duplicates } }
 
+    // A full book is refused before the file is parsed, and again as the row goes in.
     const usage = await bookUsage(this.db, input.book.pk)
-    if (usage.documents >= this.limits.maxDocumentsPerBook) throw new ApiError(8002)
+    checkBookLimits(usage, this.limits, { documents: 1, pages: 0 })
 
     const inspection = await this.inspector.inspect(staged.path)
     if (!inspection.ok) {
@@ -67,9 +70,7 @@ export class UploadService {
       return invalid(name)
     }
     if (inspection.pages > this.limits.maxPagesPerDocument) throw new ApiError(1512)
-    if (usage.pages + inspection.pages > this.limits.maxPagesPerBook) {
-      throw new ApiError(8002, 'Book page limit reached')
-    }
+    checkBookLimits(usage, this.limits, { documents: 1, pages: inspection.pages })
 
     return this.store(input, inspection.pages)
   }
@@ -78,6 +79,11 @@ export class UploadService {
     const key = await this.blobs.put(input.staged.path)
     try {
       const document = await this.db.transaction().execute(async (trx) => {
+        // Concurrent uploads into one book take turns here, so none can pass a limit that the
+        // other's row already reached.
+        const usage = await lockedBookUsage(trx, this.dialect, input.book.pk)
+        checkBookLimits(usage, this.limits, { documents: 1, pages })
+
         const row = await trx
           .insertInto('documents')
           .values(this.row(input, pages, key))
