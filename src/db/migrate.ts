@@ -39,12 +39,27 @@ export async function migrateToLatest(storage: Storage): Promise<string[]> {
     // shared by several Quire schemas would confuse it.
     ...(storage.dialect === 'postgres' && { migrationTableSchema: await currentSchema(storage) }),
   })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = await migrateRetryingSchemaRace(migrator)
 
   if (error !== undefined) {
     throw new Error('database migration failed', { cause: error })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+const SCHEMA_RACE_ATTEMPTS = 3
+
+/**
+ * Kysely's migrator lists the tables of every schema to find its own, checking each schema's
+ * privileges by name: a schema another tenant of the database drops meanwhile fails that query
+ * with invalid_schema_name (3F000), although this schema is fine. Listing again succeeds.
+ */
+async function migrateRetryingSchemaRace(migrator: Migrator) {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await migrator.migrateToLatest()
+    const code = (outcome.error as { code?: string } | undefined)?.code
+    if (code !== '3F000' || attempt === SCHEMA_RACE_ATTEMPTS) return outcome
+  }
 }
 
 async function currentSchema(storage: Storage): Promise<string> {
