@@ -47,6 +47,11 @@ export interface Config {
   readonly imagePdfTimeoutMs: number
   /** Documents the in-process pipeline works on at once. */
   readonly pipelineConcurrency: number
+  /**
+   * How long a worker's claim on a document lasts unless renewed; a worker renews it while it
+   * works, so this is how soon another process takes over a killed one's documents.
+   */
+  readonly pipelineLeaseMs: number
   /** One webhook POST may take this long, DNS lookup included, before it counts as failed. */
   readonly webhookTimeoutMs: number
   /** Retries after a failed first attempt; the delay doubles from `webhookRetryBaseMs`. */
@@ -116,6 +121,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     imagePdfMemoryBytes: readInt(env, 'QUIRE_IMAGE_PDF_MEMORY_MB', 2048, 64, 65_536) * 1024 * 1024,
     imagePdfTimeoutMs: readInt(env, 'QUIRE_IMAGE_PDF_TIMEOUT_MS', 120_000, 100, 3_600_000),
     pipelineConcurrency: readInt(env, 'QUIRE_PIPELINE_CONCURRENCY', 1, 1, 64),
+    pipelineLeaseMs: readInt(env, 'QUIRE_PIPELINE_LEASE_MS', 60_000, 1000, 3_600_000),
     webhookTimeoutMs: readInt(env, 'QUIRE_WEBHOOK_TIMEOUT_MS', 10_000, 10, 120_000),
     webhookRetries: readInt(env, 'QUIRE_WEBHOOK_RETRIES', 3, 0, 20),
     webhookRetryBaseMs: readInt(env, 'QUIRE_WEBHOOK_RETRY_BASE_MS', 60_000, 1, 86_400_000),

@@ -39,7 +39,6 @@ export interface DocumentServices {
   pipeline: PipelineRunner
 }
 
-const LEASE_MS = 120_000
 const POLL_MS = 1_000
 const MAX_ATTEMPTS = 3
 /** Blobs younger than this may belong to an upload still in flight on another node. */
@@ -83,7 +82,7 @@ export function createDocumentServices(
     clock,
     {
       concurrency: config.pipelineConcurrency,
-      leaseMs: LEASE_MS,
+      leaseMs: config.pipelineLeaseMs,
       pollMs: POLL_MS,
       maxAttempts: MAX_ATTEMPTS,
     },

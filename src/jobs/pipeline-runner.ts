@@ -24,7 +24,10 @@ export type StageResult =
 
 export interface RunnerSettings {
   concurrency: number
-  /** How long a claim holds; a worker that died loses its documents when it runs out. */
+  /**
+   * How long a claim holds unless renewed; a worker renews it while it works, so only a worker
+   * that died loses its documents, when the lease runs out.
+   */
   leaseMs: number
   pollMs: number
   /** Runs after which a document that keeps failing its worker is rejected. */
@@ -95,8 +98,13 @@ export class PipelineRunner {
       if (this.stopped) return
       const document = await this.claim()
       if (document === undefined) return
-      if (document.status === 'DELETING') await this.purge(document)
-      else await this.process(document)
+      const stopRenewing = this.keepLease(document)
+      try {
+        if (document.status === 'DELETING') await this.purge(document)
+        else await this.process(document)
+      } finally {
+        stopRenewing()
+      }
     }
   }
 
@@ -143,6 +151,26 @@ export class PipelineRunner {
     return update.returningAll().executeTakeFirst()
   }
 
+  /**
+   * Renews the claim every third of the lease while the document is worked on, so however long
+   * a parse takes (up to the inspector's deadline), no other worker takes the document over.
+   * The conditions match only this claim: a cancelled or re-claimed document is left alone.
+   */
+  private keepLease(document: DocumentRow): () => void {
+    const timer = setInterval(() => {
+      this.db
+        .updateTable('documents')
+        .set({ lease_until: isoTime(this.clock.now() + this.settings.leaseMs) })
+        .where('pk', '=', document.pk)
+        .where('status', '=', document.status)
+        .where('attempts', '=', document.attempts)
+        .execute()
+        .catch(this.onError)
+    }, this.settings.leaseMs / 3)
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
   private async process(document: DocumentRow): Promise<void> {
     if (document.attempts > this.settings.maxAttempts) {
       await this.finish(document, { ok: false, rejection: REJECTION_REASONS.invalid })
@@ -162,7 +190,10 @@ export class PipelineRunner {
     await this.finish(document, { ok: true, changes })
   }
 
-  /** Records the outcome unless the document was cancelled or removed meanwhile. */
+  /**
+   * Records the outcome unless the document was cancelled or removed meanwhile, or another
+   * worker claimed it after this one's lease ran out (its attempt count moved on).
+   */
   private async finish(document: DocumentRow, result: StageResult): Promise<void> {
     const now = isoTime(this.clock.now())
     await this.db.transaction().execute(async (trx) => {
@@ -178,6 +209,7 @@ export class PipelineRunner {
         .set({ ...values, lease_until: null, updated_at: now })
         .where('pk', '=', document.pk)
         .where('status', '=', 'PROCESSING')
+        .where('attempts', '=', document.attempts)
         .returningAll()
         .executeTakeFirst()
       if (updated === undefined) return
