@@ -120,7 +120,8 @@ export async function createServices(config: Config, options: ServiceOptions): P
     log: options.log,
     onError: (error) => logEvents.backgroundFailed(options.log, 'webhook delivery', error),
   })
-  if (options.background === true) webhooks.worker.start()
+  // With SQLite one serving process owns the database: claims of a killed one are nobody's.
+  if (options.background === true) await webhooks.worker.start(storage.dialect === 'sqlite')
   const documentServices = createDocumentServices(config, storage, clock, webhooks, (error) =>
     logEvents.backgroundFailed(options.log, 'document pipeline', error),
   )

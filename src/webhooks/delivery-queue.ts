@@ -137,6 +137,34 @@ export class DeliveryQueue {
       .execute()
   }
 
+  /**
+   * Makes due now every claim whose attempt was never recorded: with a single serving process
+   * (SQLite), at start-up these can only be the claims of a process that was killed, and they
+   * need not wait for their lease. The attempt stays counted, as it may have reached the
+   * receiver; on the last one that means one attempt more than configured, rather than none.
+   */
+  async releaseUnrecordedClaims(): Promise<number> {
+    const now = isoTime(this.clock.now())
+    const result = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: now, updated_at: now })
+      .where('status', '=', 'pending')
+      .where('attempts', '>', 0)
+      .where('next_attempt_at', '>', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('webhook_attempts')
+              .select('attempt')
+              .whereRef('webhook_attempts.delivery_uuid', '=', 'webhook_deliveries.uuid')
+              .whereRef('webhook_attempts.attempt', '=', 'webhook_deliveries.attempts'),
+          ),
+        ),
+      )
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows)
+  }
+
   private async claim(row: WebhookDeliveryRow): Promise<Claim | undefined> {
     const now = this.clock.now()
     const attempt = row.attempts + 1

@@ -42,8 +42,12 @@ export class DeliveryWorker {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Starts polling; deliveries left pending by an earlier process are picked up now. */
-  start(): void {
+  /**
+   * Starts polling; deliveries left pending by an earlier process are picked up now. With
+   * `ownsAllClaims` (a single-process deployment), claims of a killed run end now too.
+   */
+  async start(ownsAllClaims = false): Promise<void> {
+    if (ownsAllClaims) await this.queue.releaseUnrecordedClaims()
     this.stopped = false
     this.shutdown = new AbortController()
     this.timer = setInterval(() => this.wake(), this.settings.pollMs)
