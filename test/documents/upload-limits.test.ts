@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
+import { RawClient, SlowBody, uploadHead } from '../e2e/support/raw-http.js'
 import { createTestApp, describeEachDialect, type TestApp } from '../support/app.js'
 import { multipart, type FilePart } from '../support/multipart.js'
 import { createCredential, getToken } from '../support/oauth.js'
@@ -85,7 +86,7 @@ describeEachDialect('upload limits', (dialect) => {
     const { port } = t.app.server.address() as net.AddressInfo
     const client = await RawClient.connect(port)
     const body = new SlowBody(book.pk, 1024 * 1024)
-    client.write(requestHead(port, token, body))
+    client.write(uploadHead(port, token, body))
     client.write(body.head)
 
     // A few times the limit, then nothing more until the answer: a server that waited for the
@@ -110,7 +111,7 @@ describeEachDialect('upload limits', (dialect) => {
     const { port } = t.app.server.address() as net.AddressInfo
     const client = await RawClient.connect(port)
     const body = new SlowBody(book.pk, 50 * 1024 * 1024)
-    client.write(requestHead(port, token, body))
+    client.write(uploadHead(port, token, body))
     client.write(body.head)
 
     const refused = await client.response()
@@ -202,97 +203,4 @@ function filesUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .flatMap((entry) => (entry.isFile() ? [entry.name] : []))
-}
-
-/** A multipart upload of a `fileBytes`-long "PDF" into a book, handed out in pieces. */
-class SlowBody {
-  readonly boundary = 'quire-slow-body'
-  readonly head: Buffer
-  readonly tail: Buffer
-  private sent = 0
-
-  constructor(
-    bookPk: number,
-    readonly fileBytes: number,
-  ) {
-    this.head = Buffer.from(
-      `--${this.boundary}\r\nContent-Disposition: form-data; name="pk"\r\n\r\n${bookPk}\r\n` +
-        `--${this.boundary}\r\nContent-Disposition: form-data; name="upload"; filename="big.pdf"\r\n` +
-        'Content-Type: application/pdf\r\n\r\n%PDF-1.7\n',
-    )
-    this.tail = Buffer.from(`\r\n--${this.boundary}--\r\n`)
-  }
-
-  get length(): number {
-    return this.head.length + this.fileBytes + this.tail.length
-  }
-
-  piece(size: number): Buffer {
-    this.sent += size
-    return Buffer.alloc(size, 0x20)
-  }
-
-  rest(): Buffer {
-    return Buffer.concat([Buffer.alloc(this.fileBytes - this.sent, 0x20), this.tail])
-  }
-}
-
-function requestHead(port: number, token: string, body: SlowBody): string {
-  return (
-    `POST /v1/book/upload HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-    `Authorization: Bearer ${token}\r\n` +
-    `Content-Type: multipart/form-data; boundary=${body.boundary}\r\n` +
-    `Content-Length: ${body.length}\r\n\r\n`
-  )
-}
-
-/**
- * HTTP/1.1 over a bare socket, so the test decides exactly when each byte of a body is sent
- * (an HTTP client library would send it on its own schedule). Reads Content-Length answers.
- */
-class RawClient {
-  private buffer = Buffer.alloc(0)
-  private waiting: (() => void) | undefined
-
-  private constructor(private readonly socket: net.Socket) {
-    socket.on('data', (data) => {
-      this.buffer = Buffer.concat([this.buffer, data])
-      this.waiting?.()
-    })
-  }
-
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawClient(socket)))
-      socket.once('error', reject)
-    })
-  }
-
-  write(data: string | Buffer): void {
-    this.socket.write(data)
-  }
-
-  async response(): Promise<{ status: number; body: string }> {
-    for (;;) {
-      const parsed = this.take()
-      if (parsed !== undefined) return parsed
-      await new Promise<void>((resolve) => (this.waiting = resolve))
-    }
-  }
-
-  close(): void {
-    this.socket.destroy()
-  }
-
-  private take(): { status: number; body: string } | undefined {
-    const end = this.buffer.indexOf('\r\n\r\n')
-    if (end < 0) return undefined
-    const head = this.buffer.subarray(0, end).toString('latin1')
-    const length = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? 0)
-    if (this.buffer.length < end + 4 + length) return undefined
-
-    const body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8')
-    this.buffer = this.buffer.subarray(end + 4 + length)
-    return { status: Number(head.split(' ')[1]), body }
-  }
 }

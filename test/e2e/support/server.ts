@@ -43,6 +43,7 @@ export interface QuireServer {
   readonly baseUrl: string
   readonly port: number
   readonly dataDir: string
+  readonly pid: number
   /** Runs `quire ARGS…` against this server's data dir and configuration. */
   cli(...args: string[]): Promise<CliResult>
   /** Runs `quire ARGS… --json`, requires exit code 0 and parses stdout. */
@@ -52,9 +53,19 @@ export interface QuireServer {
   output(): string
   /**
    * SIGTERM, then waits for the exit; throws unless the server exits with code 0 (graceful
-   * shutdown). Removes the data dir either way. Safe to call twice.
+   * shutdown). Removes the data dir either way, unless the caller gave it. Safe to call twice.
    */
   stop(): Promise<ExitStatus>
+  /** SIGKILL, as a crash or the OOM killer would, and waits for the exit; keeps the data dir. */
+  kill(): Promise<ExitStatus>
+}
+
+export interface StartOptions {
+  /**
+   * Start on this data dir (a restart after a kill) instead of a fresh one; the caller then
+   * owns it, and stop() leaves it in place.
+   */
+  dataDir?: string
 }
 
 /** A port nobody listens on right now: bind port 0, read what the kernel chose, close. */
@@ -80,11 +91,14 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * GET /healthz answers 200. The port is chosen free just before; should another process take it
  * in between, the start is retried on a new port.
  */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<QuireServer> {
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<QuireServer> {
   let lastError: unknown
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      return await startOnce(extraEnv)
+      return await startOnce(extraEnv, options)
     } catch (error) {
       lastError = error
       if (!(error instanceof PortTaken)) throw error
@@ -102,8 +116,11 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
 
-async function startOnce(extraEnv: Record<string, string>): Promise<QuireServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'))
+async function startOnce(
+  extraEnv: Record<string, string>,
+  options: StartOptions,
+): Promise<QuireServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'))
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
   const env = serverEnv(dataDir, port, extraEnv)
@@ -124,7 +141,9 @@ async function startOnce(extraEnv: Record<string, string>): Promise<QuireServer>
     })
   })
 
-  const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true })
+  const removeDataDir = () => {
+    if (options.dataDir === undefined) fs.rmSync(dataDir, { recursive: true, force: true })
+  }
 
   try {
     await waitUntilHealthy(baseUrl, exited, () => output)
@@ -142,6 +161,7 @@ async function startOnce(extraEnv: Record<string, string>): Promise<QuireServer>
     baseUrl,
     port,
     dataDir,
+    pid: child.pid as number,
     cli: (...args) => runCli(env, args),
     async cliJson<T>(...args: string[]) {
       const result = await runCli(env, [...args, '--json'])
@@ -155,6 +175,13 @@ async function startOnce(extraEnv: Record<string, string>): Promise<QuireServer>
     output: () => output,
     stop() {
       stopped ??= stopChild(child, exited, () => output).finally(removeDataDir)
+      return stopped
+    },
+    kill() {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+        return exited
+      })()
       return stopped
     },
   }
