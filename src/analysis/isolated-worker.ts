@@ -177,7 +177,7 @@ export function serveRequests<Req, Res>(
       .then((result) => process.send?.({ id: message.id, result } satisfies Reply<Res>))
   })
   process.on('disconnect', () => process.exit(0))
-  watchParent()
+  exitWithParent()
 }
 
 /**
@@ -186,7 +186,7 @@ export function serveRequests<Req, Res>(
  * watchdog thread, which runs while the main thread is busy inside a parser, ends the process
  * as soon as it is handed to another parent.
  */
-function watchParent(): void {
+export function exitWithParent(): void {
   const watchdog = new Worker(
     `const { workerData } = require('node:worker_threads')
      setInterval(() => {
@@ -201,7 +201,7 @@ function watchParent(): void {
  * The child's resident memory from /proc/PID/status, which states it in kB whatever the page
  * size; elsewhere than Linux the deadline alone applies.
  */
-function residentBytes(pid: number | undefined): number {
+export function residentBytes(pid: number | undefined): number {
   if (pid === undefined) return 0
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')

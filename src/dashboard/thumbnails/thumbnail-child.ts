@@ -2,6 +2,8 @@ import fs from 'node:fs/promises'
 
 import { createCanvas } from '@napi-rs/canvas'
 
+import { exitWithParent } from '../../analysis/isolated-worker.js'
+
 /**
  * Renders one page of an uploaded PDF to a PNG, in a process of its own: pdf.js was not written
  * for hostile input, so the parent kills this process on a memory ceiling or a deadline.
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
   }
 }
 
+exitWithParent()
 main().then(
   (code) => process.exit(code),
   () => process.exit(3),

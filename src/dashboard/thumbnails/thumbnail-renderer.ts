@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { residentBytes } from '../../analysis/isolated-worker.js'
+
 export interface RenderLimits {
   memoryBytes: number
   timeoutMs: number
@@ -11,7 +13,6 @@ export interface RenderLimits {
 export type RenderOutcome = 'rendered' | 'no_such_page' | 'failed'
 
 const WATCH_MS = 50
-const PAGE_SIZE = 4096
 
 /**
  * Renders page thumbnails in a child process per page, one at a time, killed past a memory
@@ -79,20 +80,12 @@ export class ThumbnailRenderer {
       const memory = setInterval(() => {
         if (residentBytes(child.pid) > this.limits.memoryBytes) finish('failed')
       }, WATCH_MS)
+      // A child that cannot start must not take the server down with an unhandled 'error'.
+      child.once('error', () => finish('failed'))
       child.once('exit', (code) => {
         finish(code === 0 ? 'rendered' : code === 2 ? 'no_such_page' : 'failed')
       })
     })
-  }
-}
-
-/** Linux reports RSS in pages in /proc/PID/statm; elsewhere the deadline alone applies. */
-function residentBytes(pid: number | undefined): number {
-  if (pid === undefined) return 0
-  try {
-    return Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE
-  } catch {
-    return 0
   }
 }
 
