@@ -48,6 +48,8 @@ export async function migrateToLatest(storage: Storage): Promise<string[]> {
 }
 
 const SCHEMA_RACE_ATTEMPTS = 3
+/** invalid_schema_name, and undefined_column raised for a table dropped while it was listed. */
+const SCHEMA_RACE_CODES = new Set(['3F000', '42703'])
 
 /**
  * Kysely's migrator lists the tables of every schema to find its own, checking each schema's
@@ -58,7 +60,7 @@ async function migrateRetryingSchemaRace(migrator: Migrator) {
   for (let attempt = 1; ; attempt++) {
     const outcome = await migrator.migrateToLatest()
     const code = (outcome.error as { code?: string } | undefined)?.code
-    if (code !== '3F000' || attempt === SCHEMA_RACE_ATTEMPTS) return outcome
+    if (!SCHEMA_RACE_CODES.has(code ?? '') || attempt === SCHEMA_RACE_ATTEMPTS) return outcome
   }
 }
 
