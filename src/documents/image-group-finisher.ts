@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
+import type { Dialect } from '../db/database.js'
 import type { BookRow, Database, DocumentRow, ImageGroupRow, ImageRow } from '../db/schema.js'
 import { ApiError } from '../http/api-errors.js'
 import type { BlobStore } from './blob-store.js'
-import { bookUsage } from './book-usage.js'
+import { bookUsage, checkBookLimits, lockedBookUsage } from './book-usage.js'
 import type { DocumentEvents } from './document-events.js'
 import type { DocumentLimits } from './document-limits.js'
 import { documentRow } from './document-row.js'
@@ -38,6 +39,7 @@ export class ImageGroupFinisher {
     private readonly events: DocumentEvents,
     private readonly limits: DocumentLimits,
     private readonly clock: Clock,
+    private readonly dialect: Dialect,
   ) {}
 
   async finish(orgId: string, book: BookRow, formType: string | null): Promise<FinishedGroup> {
@@ -60,10 +62,7 @@ export class ImageGroupFinisher {
   }
 
   private async checkBookRoom(book: BookRow, pages: number): Promise<void> {
-    const usage = await bookUsage(this.db, book.pk)
-    if (usage.documents >= this.limits.maxDocumentsPerBook) throw new ApiError(8002)
-    if (usage.pages + pages > this.limits.maxPagesPerBook)
-      throw new ApiError(8002, 'Book page limit reached')
+    checkBookLimits(await bookUsage(this.db, book.pk), this.limits, { documents: 1, pages })
   }
 
   /** The PDF, staged; a group whose PDF cannot be built is discarded, with its images. */
@@ -134,6 +133,9 @@ export class ImageGroupFinisher {
 
         const now = await this.groups.imagesOf(trx, group.pk)
         if (now.map((i) => i.pk).join() !== images.map((i) => i.pk).join()) throw new GroupChanged()
+        // Counted again as the row goes in: an upload racing this one may have filled the book.
+        const usage = await lockedBookUsage(trx, this.dialect, book.pk)
+        checkBookLimits(usage, this.limits, { documents: 1, pages: images.length })
 
         const document = await trx
           .insertInto('documents')

@@ -4,10 +4,11 @@ import type { Kysely } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
 import { isUniqueViolation } from '../db/errors.js'
+import type { Dialect } from '../db/database.js'
 import type { BookRow, Database, DocumentRow } from '../db/schema.js'
 import { ApiError } from '../http/api-errors.js'
 import type { BlobStore } from './blob-store.js'
-import { bookUsage } from './book-usage.js'
+import { bookUsage, checkBookLimits, lockedBookUsage } from './book-usage.js'
 import type { DocumentEvents } from './document-events.js'
 import type { DocumentLimits } from './document-limits.js'
 import { documentRow } from './document-row.js'
@@ -60,6 +61,7 @@ export class JsonUploadService {
     private readonly events: DocumentEvents,
     private readonly limits: DocumentLimits,
     private readonly clock: Clock,
+    private readonly dialect: Dialect,
   ) {}
 
   async accept(input: JsonUploadInput): Promise<JsonUploadOutcome> {
@@ -67,8 +69,7 @@ export class JsonUploadService {
     if (!checked.ok) return this.refused(input, checked.errors)
 
     const usage = await bookUsage(this.db, input.book.pk)
-    if (usage.documents + checked.candidates.length > this.limits.maxDocumentsPerBook)
-      throw new ApiError(8002)
+    checkBookLimits(usage, this.limits, { documents: checked.candidates.length, pages: 0 })
 
     const documents: DocumentRow[] = []
     const errors: string[] = []
@@ -131,6 +132,10 @@ export class JsonUploadService {
       const key = await this.blobs.put(staged.path)
       try {
         const document = await this.db.transaction().execute(async (trx) => {
+          // Counted again as the row goes in: an upload racing this one may have filled the book.
+          const usage = await lockedBookUsage(trx, this.dialect, input.book.pk)
+          checkBookLimits(usage, this.limits, { documents: 1, pages: 0 })
+
           const row = await trx
             .insertInto('documents')
             .values(

@@ -196,6 +196,30 @@ describeEachDialect('upload limits', (dialect) => {
     expect(left.documents).toHaveLength(3)
     expect(left).toMatchObject({ blobs: 3, staged: [] })
   })
+
+  it('lets no more aggregator data into a book than its limit when JSON uploads race', async () => {
+    const plaid = (n: number) =>
+      Buffer.from(JSON.stringify({ accounts: [], transactions: [], request_id: `race-${n}` }))
+    const send = (n: number) => {
+      const { payload, headers } = multipart([
+        { pk: String(book.pk) },
+        { filename: `plaid-${n}.json`, content: plaid(n), contentType: 'application/json' },
+      ])
+      return t.app.inject({
+        method: 'POST',
+        url: '/v1/book/upload/json?upload_intent=add_analytics&aggregate_source=PLAID',
+        payload,
+        headers: { ...headers, authorization: `Bearer ${token}` },
+      })
+    }
+
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(send))
+
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(3)
+    const left = await leftovers()
+    expect(left.documents).toHaveLength(3)
+    expect(left).toMatchObject({ blobs: 3, staged: [] })
+  })
 })
 
 function filesUnder(dir: string): string[] {
