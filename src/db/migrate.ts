@@ -6,6 +6,7 @@ import * as webhooks from './migrations/002-webhooks.js'
 import * as documents from './migrations/003-documents.js'
 import * as imageGroupsAndData from './migrations/004-image-groups-and-data.js'
 import * as accounts from './migrations/005-accounts.js'
+import * as booksByOrg from './migrations/006-books-by-org.js'
 
 /** Migrations in order; each takes the dialect because identity columns differ. */
 const MIGRATIONS = {
@@ -14,6 +15,7 @@ const MIGRATIONS = {
   '003-documents': documents,
   '004-image-groups-and-data': imageGroupsAndData,
   '005-accounts': accounts,
+  '006-books-by-org': booksByOrg,
 } as const
 
 class StaticMigrations implements MigrationProvider {
