@@ -10,6 +10,21 @@ import type { BookClass, BookOrderBy, BookType, SortOrder } from './book-values.
 
 const NO_LIMIT = 1e15
 
+/** What a list shows of a book: all but the organization, which the caller already knows. */
+const LISTED_COLUMNS = [
+  'pk',
+  'uuid',
+  'name',
+  'created_at',
+  'is_public',
+  'book_type',
+  'book_class',
+  'xid',
+  'owner_email',
+] as const
+
+export type ListedBook = Omit<BookRow, 'org_id'>
+
 export interface BookRef {
   pk?: number
   uuid?: string
@@ -78,7 +93,7 @@ export class BookService {
     }
   }
 
-  async list(orgId: string, query: BookQuery): Promise<{ books: BookRow[]; total: number }> {
+  async list(orgId: string, query: BookQuery): Promise<{ books: ListedBook[]; total: number }> {
     let base = this.db.selectFrom('books').where('org_id', '=', orgId)
     if (query.name !== undefined) base = base.where('name', '=', query.name)
     if (query.xid !== undefined) base = base.where('xid', '=', query.xid)
@@ -89,7 +104,8 @@ export class BookService {
 
     const column = query.orderBy === 'created' ? 'created_at' : query.orderBy
     const direction = query.order === 'ASC' ? 'asc' : 'desc'
-    let rows = base.selectAll().orderBy(column, direction).orderBy('pk', direction)
+    let rows = base.select(LISTED_COLUMNS).orderBy(column, direction)
+    if (column !== 'pk') rows = rows.orderBy('pk', direction)
     // SQLite accepts OFFSET only after a LIMIT.
     if (query.limit !== undefined || query.offset > 0) rows = rows.limit(query.limit ?? NO_LIMIT)
     if (query.offset > 0) rows = rows.offset(query.offset)
