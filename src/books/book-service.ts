@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 
-import { sql, type Kysely } from 'kysely'
+import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
 import { isUniqueViolation } from '../db/errors.js'
@@ -24,6 +24,21 @@ const LISTED_COLUMNS = [
 ] as const
 
 export type ListedBook = Omit<BookRow, 'org_id'>
+
+type ListColumn = 'pk' | 'name' | 'created_at'
+
+/** Stands for the organization in the compiled list query; never sent to the database. */
+const ORG_SLOT = '\u0000org'
+
+/** The listed columns of the books `base` selects, in `column` order, ties broken by pk. */
+function listed(
+  base: SelectQueryBuilder<Database, 'books', object>,
+  column: ListColumn,
+  direction: 'asc' | 'desc',
+) {
+  const rows = base.select(LISTED_COLUMNS).orderBy(column, direction)
+  return column === 'pk' ? rows : rows.orderBy('pk', direction)
+}
 
 export interface BookRef {
   pk?: number
@@ -62,6 +77,8 @@ export interface BookQuery {
  * "Book not found", indistinguishable from one that never existed.
  */
 export class BookService {
+  private readonly compiledLists = new Map<string, CompiledQuery<ListedBook>>()
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
@@ -94,6 +111,16 @@ export class BookService {
   }
 
   async list(orgId: string, query: BookQuery): Promise<{ books: ListedBook[]; total: number }> {
+    const column = query.orderBy === 'created' ? 'created_at' : query.orderBy
+    const direction = query.order === 'ASC' ? 'asc' : 'desc'
+    const paged = query.limit !== undefined || query.offset > 0
+    const filtered =
+      query.name !== undefined || query.xid !== undefined || query.search !== undefined
+    if (!paged && !filtered) {
+      const books = await this.listAll(orgId, column, direction)
+      return { books, total: books.length }
+    }
+
     let base = this.db.selectFrom('books').where('org_id', '=', orgId)
     if (query.name !== undefined) base = base.where('name', '=', query.name)
     if (query.xid !== undefined) base = base.where('xid', '=', query.xid)
@@ -102,16 +129,13 @@ export class BookService {
       base = base.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`)
     }
 
-    const column = query.orderBy === 'created' ? 'created_at' : query.orderBy
-    const direction = query.order === 'ASC' ? 'asc' : 'desc'
-    let rows = base.select(LISTED_COLUMNS).orderBy(column, direction)
-    if (column !== 'pk') rows = rows.orderBy('pk', direction)
+    let rows = listed(base, column, direction)
     // SQLite accepts OFFSET only after a LIMIT.
-    if (query.limit !== undefined || query.offset > 0) rows = rows.limit(query.limit ?? NO_LIMIT)
+    if (paged) rows = rows.limit(query.limit ?? NO_LIMIT)
     if (query.offset > 0) rows = rows.offset(query.offset)
 
     // Unpaged, the rows are every match: counting them again would be a second query for nothing.
-    if (query.limit === undefined && query.offset === 0) {
+    if (!paged) {
       const books = await rows.execute()
       return { books, total: books.length }
     }
@@ -121,6 +145,31 @@ export class BookService {
       base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
     ])
     return { books, total: Number(count.total) }
+  }
+
+  /**
+   * All of an organization's books, unfiltered: the API's most frequent query. Building and
+   * compiling it through Kysely took a third of the time SQLite takes to run it, so it is
+   * compiled once per order and run with the organization as its one parameter.
+   */
+  private async listAll(
+    orgId: string,
+    column: ListColumn,
+    direction: 'asc' | 'desc',
+  ): Promise<ListedBook[]> {
+    const key = `${column} ${direction}`
+    let compiled = this.compiledLists.get(key)
+    if (compiled === undefined) {
+      const base = this.db.selectFrom('books').where('org_id', '=', ORG_SLOT)
+      compiled = listed(base, column, direction).compile()
+      if (compiled.parameters.length !== 1 || compiled.parameters[0] !== ORG_SLOT) {
+        throw new Error('the compiled book list must take the organization as its one parameter')
+      }
+      this.compiledLists.set(key, compiled)
+    }
+
+    const { rows } = await this.db.executeQuery<ListedBook>({ ...compiled, parameters: [orgId] })
+    return rows
   }
 
   async get(orgId: string, ref: BookRef): Promise<BookRow> {

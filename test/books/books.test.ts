@@ -131,6 +131,26 @@ describeEachDialect('v1 Books API', (dialect) => {
     })
   })
 
+  it("lists each organization's own Books, in every order, unpaged", async () => {
+    for (const name of ['alpha', 'Bravo', 'charlie']) await add(name)
+    const own = await api(
+      { method: 'POST', url: '/v1/book/add', payload: { name: 'outsider book' } },
+      outsiderToken,
+    )
+    expect(own.statusCode).toBe(200)
+    const names = async (query: string, as = token) =>
+      (await api({ url: `/v1/books${query}` }, as))
+        .json()
+        .response.map((b: { name: string }) => b.name)
+
+    expect(await names('')).toEqual(['charlie', 'Bravo', 'alpha'])
+    expect(await names('', outsiderToken)).toEqual(['outsider book'])
+    expect(await names('?order=ASC')).toEqual(['alpha', 'Bravo', 'charlie'])
+    expect(await names('?order_by=name&order=ASC')).toEqual(['Bravo', 'alpha', 'charlie'])
+    expect(await names('?order_by=created&order=DESC')).toEqual(['charlie', 'Bravo', 'alpha'])
+    expect(await names('?order_by=name', outsiderToken)).toEqual(['outsider book'])
+  })
+
   it('filters by exact name, fuzzy search and xid, and refuses name with search', async () => {
     await add('Smith Loan', { xid: 'x-1' })
     await add('Jones Loan')
