@@ -168,8 +168,10 @@ export function registerTokenRoute(app: FastifyInstance, services: Services): vo
  * per request. A failing check still throws from its own frame, so the stack names the rule.
  */
 function synchronous(check: (request: FastifyRequest) => void): preHandlerHookHandler {
-  return (request, _reply, done) => {
+  const hook: preHandlerHookHandler = (request, _reply, done) => {
     check(request)
     done()
   }
+  // Route listings (printRoutes with hooks) then name the check, not an anonymous wrapper.
+  return Object.defineProperty(hook, 'name', { value: check.name })
 }
