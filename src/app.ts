@@ -44,7 +44,10 @@ export async function buildApp(
     reply.header('x-request-id', request.id)
     done(null, payload)
   })
-  app.addHook('onResponse', async (request) => countUsage(services, request))
+  app.addHook('onResponse', (request, _reply, done) => {
+    countUsage(services, request)
+    done()
+  })
 
   await app.register(formbody)
   if (config.corsOrigins.length > 0) await app.register(cors, { origin: [...config.corsOrigins] })
