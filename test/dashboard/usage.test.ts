@@ -40,6 +40,12 @@ describeEachDialect('dashboard usage', (dialect) => {
     await t.app.inject({ url: '/v1/books' })
 
     t.clock.advance(86_400)
+    // The next day's request counts for that day.
+    const nextDay = await t.app.inject({
+      url: '/v1/books',
+      headers: { authorization: `Bearer ${await getToken(t.app, busy)}` },
+    })
+    expect(nextDay.statusCode).toBe(200)
     const usage = (await owner.get('/dashboard/api/usage')).json()
 
     expect(usage.days).toHaveLength(14)
@@ -47,7 +53,7 @@ describeEachDialect('dashboard usage', (dialect) => {
     const byName = Object.fromEntries(
       usage.credentials.map((c: { name: string; requests: number[] }) => [c.name, c.requests]),
     )
-    expect(byName.busy.slice(-2)).toEqual([3, 0])
+    expect(byName.busy.slice(-2)).toEqual([3, 1])
     expect(byName.quiet.slice(-2)).toEqual([0, 0])
     expect(byName.busy.slice(0, -2).every((n: number) => n === 0)).toBe(true)
     expect(quiet.clientId).not.toBe(busy.clientId)
