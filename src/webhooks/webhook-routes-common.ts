@@ -1,4 +1,4 @@
-import type { FastifySchema, FastifySchemaValidationError } from 'fastify'
+import type { FastifyRequest, FastifySchema, FastifySchemaValidationError } from 'fastify'
 
 import { ApiError } from '../http/api-errors.js'
 
@@ -15,6 +15,20 @@ export function webhookRoute(summary: string, tag: string, schema: FastifySchema
     config: { scope: 'webhooks:manage' as const, bodyErrorCode: 1806 as const },
     schemaErrorFormatter: inputInvalid,
     schema: { summary, tags: [tag], ...schema },
+  }
+}
+
+/**
+ * A preValidation hook for a body field that must arrive as a JSON string: schema validation
+ * coerces a number to a string, which for a secret would sign with a value (a rounded large
+ * number) other than the one the client holds.
+ */
+export function requireString(field: string) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const body = request.body as Record<string, unknown> | undefined
+    const value = body?.[field]
+    if (value !== undefined && typeof value !== 'string')
+      throw new ApiError(1806, `"${field}" must be a string`)
   }
 }
 

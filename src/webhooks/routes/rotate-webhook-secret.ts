@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 
 import type { Services } from '../../services.js'
-import { ORG_TAG, webhookRoute } from '../webhook-routes-common.js'
+import { ORG_TAG, requireString, webhookRoute } from '../webhook-routes-common.js'
 import {
   RotateSecretAnswer,
   RotateSecretBody,
@@ -19,11 +19,14 @@ export const WEBHOOK_NOT_FOUND = { error: 'Webhook not found' }
 export function rotateWebhookSecretRoute(app: FastifyInstance, services: Services): void {
   app.post(
     '/v1/account/settings/webhook/:webhook_uuid/rotate-secret',
-    webhookRoute('Set the signing secret of a webhook', ORG_TAG, {
-      params: WebhookUuidParams,
-      body: RotateSecretBody,
-      response: { 200: RotateSecretAnswer, 404: WebhookNotFoundAnswer },
-    }),
+    {
+      ...webhookRoute('Set the signing secret of a webhook', ORG_TAG, {
+        params: WebhookUuidParams,
+        body: RotateSecretBody,
+        response: { 200: RotateSecretAnswer, 404: WebhookNotFoundAnswer },
+      }),
+      preValidation: requireString('secret_key'),
+    },
     async (request, reply) => {
       const { webhook_uuid } = request.params as WebhookUuidParams
       const { secret_key } = request.body as { secret_key: string }
