@@ -329,6 +329,13 @@ suite(title, () => {
         'Skip to content',
       )
       await saveScreenshot(page, 'credentials-at-390px')
+
+      // The webhooks form lists every event name, the longest of them one unbroken word.
+      await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor()
+      const webhooksWidth = await page.evaluate<number>('document.documentElement.scrollWidth')
+      expect(webhooksWidth).toBeLessThanOrEqual(390)
+      await saveScreenshot(page, 'webhooks-at-390px')
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 })
     }
