@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import * as prettier from 'prettier'
 
 import { freePort, logTail, startChild, stopAll, waitUntilReady } from './lib/children.js'
+import { quireEnv } from './lib/quire-env.js'
 import { measureOnce, round, SETTINGS, summarize, warmUp } from './lib/load.js'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
@@ -265,24 +266,6 @@ function tokenFormat(token) {
  * The server's environment: this shell's, minus anything that would point Quire elsewhere
  * (PostgreSQL, Redis, another public URL), with the limits that must not cap the load raised.
  */
-function quireEnv(extra) {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('QUIRE_') && name !== 'DATABASE_URL' && name !== 'REDIS_URL',
-    ),
-  )
-  return {
-    ...env,
-    HOST: '127.0.0.1',
-    QUIRE_RATE_LIMIT: '1000000',
-    QUIRE_AUTH_FAILURES_PER_CLIENT: '1000000',
-    QUIRE_AUTH_FAILURES_PER_ADDRESS: '1000000',
-    // The production default; BENCH_QUIRE_LOG_LEVEL=warn shows what request logging costs.
-    QUIRE_LOG_LEVEL: process.env.BENCH_QUIRE_LOG_LEVEL || 'info',
-    ...extra,
-  }
-}
-
 function basicAuth(id, secret) {
   const encode = (value) => encodeURIComponent(value).replace(/%20/g, '+')
   return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`

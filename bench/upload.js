@@ -17,6 +17,7 @@ import * as prettier from 'prettier'
 
 import { freePort, logTail, startChild, stopAll, waitUntilReady } from './lib/children.js'
 import { pdfBuffer, writePdfFile } from './lib/pdf-file.js'
+import { quireEnv } from './lib/quire-env.js'
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.dirname(BENCH_DIR)
@@ -76,7 +77,12 @@ async function startQuire(workDir) {
   const dataDir = path.join(workDir, 'quire-data')
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const env = quireEnv({ PORT: String(port), QUIRE_DATA_DIR: dataDir })
+  const env = quireEnv({
+    PORT: String(port),
+    QUIRE_DATA_DIR: dataDir,
+    QUIRE_MAX_DOCUMENTS_PER_BOOK: '1000000',
+    QUIRE_MAX_PAGES_PER_BOOK: '10000000',
+  })
 
   const { stdout } = await run(
     process.execPath,
@@ -311,24 +317,6 @@ function median(values) {
 function round(value, digits = 0) {
   const factor = 10 ** digits
   return Math.round(value * factor) / factor
-}
-
-/** Only what `quire serve` needs; limits raised so the bench measures uploads, not refusals. */
-function quireEnv(extra) {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('QUIRE_') && name !== 'DATABASE_URL' && name !== 'REDIS_URL',
-    ),
-  )
-  return {
-    ...env,
-    HOST: '127.0.0.1',
-    QUIRE_RATE_LIMIT: '1000000',
-    QUIRE_MAX_DOCUMENTS_PER_BOOK: '1000000',
-    QUIRE_MAX_PAGES_PER_BOOK: '10000000',
-    QUIRE_LOG_LEVEL: 'info',
-    ...extra,
-  }
 }
 
 function buildReport({ large, small, memory }) {
