@@ -60,6 +60,7 @@ function fromFastifyError(error: FastifyError): DashboardError {
   )
     return new DashboardError('invalid_input', 'The request body is not valid JSON.')
   if (error.statusCode === 413) return new DashboardError('too_large')
+  if (error.statusCode === 415) return new DashboardError('unsupported_media_type')
   if (error.validation !== undefined) {
     const first = error.validation[0]
     const field =

@@ -30,6 +30,10 @@ export const DASHBOARD_ERRORS = {
   },
   wrong_password: { status: 400, message: 'The current password is incorrect.' },
   too_large: { status: 413, message: 'The file is too large.' },
+  unsupported_media_type: {
+    status: 415,
+    message: 'The request was sent in a format this server does not accept. Reload the page.',
+  },
   too_many_attempts: {
     status: 429,
     message: 'Too many failed sign-ins. Wait a few minutes and try again.',

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 
+import { registerInputGuards } from '../http/input-guards.js'
 import type { Services } from '../services.js'
 import { dashboardErrorHandler } from './dashboard-error-handler.js'
 import { DashboardError } from './dashboard-errors.js'
@@ -44,6 +45,10 @@ export async function dashboardPlugin(app: FastifyInstance, services: Services):
       await api.register(cookie)
       // Uploads stream to staging; readUpload sets each request's limits.
       await api.register(multipart)
+      // The app sends JSON or multipart only; any other body is refused with 415 before a
+      // route sees it, and JSON gets the bearer API's UTF-8 and NUL checks.
+      api.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded'])
+      registerInputGuards(api)
       api.setErrorHandler(dashboardErrorHandler)
       registerSessionAuth(api, services)
       for (const routes of ROUTES) routes(api, services)

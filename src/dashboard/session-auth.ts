@@ -7,6 +7,9 @@ import { SESSION_COOKIE, setCsrfCookie, setSessionCookie } from './cookies.js'
 import { checkCsrf } from './csrf.js'
 import { DashboardError } from './dashboard-errors.js'
 
+// HEAD is a GET without the body (RFC 9110 §9.3.2), so it needs no more than GET does.
+const READS = new Set(['GET', 'HEAD'])
+
 /** The signed-in person behind a dashboard request. */
 export interface DashboardCaller extends SessionInfo {
   /** The session id from the cookie, to end or rotate this very session. */
@@ -36,7 +39,8 @@ export function registerSessionAuth(app: FastifyInstance, services: Services): v
 
     checkCsrf(request, services.config, found?.session.csrf_token)
 
-    const right = request.routeOptions.config.right ?? (request.method === 'GET' ? 'read' : 'write')
+    const right =
+      request.routeOptions.config.right ?? (READS.has(request.method) ? 'read' : 'write')
     if (right === 'public') return
     if (request.dashboard === null) throw new DashboardError('not_signed_in')
     if (!roleAllows(request.dashboard.role, right)) throw new DashboardError('forbidden')

@@ -11,6 +11,8 @@ export interface RequestOptions {
   /** X-CSRF-Token header; `null` sends none. Defaults to the token the last answer gave. */
   csrf?: string | null
   remoteAddress?: string
+  /** For `send`: the method of a raw body, POST unless told. */
+  method?: 'POST' | 'PATCH'
 }
 
 /**
@@ -24,7 +26,7 @@ export class Browser {
   constructor(private readonly app: FastifyInstance) {}
 
   async request(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     body?: unknown,
     options: RequestOptions = {},
@@ -33,7 +35,7 @@ export class Browser {
     const origin = options.origin === undefined ? ORIGIN : options.origin
     const csrf = options.csrf === undefined ? this.csrf : options.csrf
     if (origin !== null) headers.origin = origin
-    if (csrf !== null && method !== 'GET') headers['x-csrf-token'] = csrf
+    if (csrf !== null && method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = csrf
     if (this.cookies.size > 0) {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
     }
@@ -57,7 +59,7 @@ export class Browser {
 
   /** A raw body with its own content type (a multipart upload). */
   async send(url: string, payload: Buffer, contentType: string, options: RequestOptions = {}) {
-    return this.request('POST', url, { raw: payload, contentType }, options)
+    return this.request(options.method ?? 'POST', url, { raw: payload, contentType }, options)
   }
 
   get(url: string, options?: RequestOptions) {
