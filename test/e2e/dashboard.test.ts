@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
 import { FIXTURES } from '../support/multipart.js'
+import { DashboardPage } from './support/dashboard-page.js'
 import { runNewman } from './support/newman.js'
 import { startServer, type QuireServer } from './support/server.js'
 
@@ -47,15 +48,11 @@ const title = HAVE_CHROMIUM
   ? 'the dashboard in Chromium, against quire serve'
   : 'the dashboard in Chromium [skipped: /usr/bin/chromium is missing; apt-get install chromium]'
 
-interface Issued {
-  clientId: string
-  secret: string
-}
-
 suite(title, () => {
   let server: QuireServer
   let browser: Chromium
   let page: Page
+  let dash: DashboardPage
 
   let receiver: Receiver
 
@@ -69,6 +66,7 @@ suite(title, () => {
     })
     browser = await launchChromium(server.baseUrl)
     page = browser.page
+    dash = new DashboardPage(page, server)
   })
   afterEach(async (context) => {
     await saveScreenshot(page, context.task.name)
@@ -79,47 +77,7 @@ suite(title, () => {
     await receiver?.close()
   })
 
-  const url = (path: string) => `${server.baseUrl}/dashboard${path}`
-
-  async function token(clientId: string, secret: string): Promise<Response> {
-    return fetch(`${server.baseUrl}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-    })
-  }
-
-  async function signIn(): Promise<void> {
-    await page.context().clearCookies()
-    await page.goto(url('/'))
-    await page.getByLabel('Email').fill(OWNER.email)
-    await page.getByLabel('Password').fill(OWNER.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { name: 'API credentials' }).waitFor()
-  }
-
-  async function createCredential(name: string): Promise<Issued> {
-    await page.goto(url('/credentials'))
-    await page.getByLabel('Name', { exact: true }).fill(name)
-    await page.getByRole('button', { name: 'Create credential' }).click()
-    await page.getByText('It is shown only this once').waitFor()
-    const clientId = (await page.getByTestId('client-id').textContent()) ?? ''
-    const secret = (await page.getByTestId('client-secret').textContent()) ?? ''
-    return { clientId, secret }
-  }
-
-  async function setupLink(): Promise<string> {
-    // The server prints the link right after it starts listening.
-    for (let i = 0; i < 100; i++) {
-      const match = /(http:\/\/\S+\/dashboard\/setup#token=[\w-]+)/.exec(server.output())
-      if (match?.[1] !== undefined) return match[1]
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    throw new Error(`no setup link printed:\n${server.output()}`)
-  }
+  const url = (path: string) => dash.url(path)
 
   it('first-run setup: the printed link creates the owner and the organization', async () => {
     await page.goto(url('/'))
@@ -130,7 +88,7 @@ suite(title, () => {
     expect(fromCli.code).toBe(0)
     expect(fromCli.stdout).toMatch(/\/dashboard\/setup#token=[\w-]{43}/)
 
-    await page.goto(await setupLink())
+    await page.goto(await dash.setupLink())
     await page.getByLabel('Organization name').fill('Acme Lending')
     await page.getByLabel('Your name').fill(OWNER.name)
     await page.getByLabel('Email').fill(OWNER.email)
@@ -167,8 +125,8 @@ suite(title, () => {
   })
 
   it('creates a credential, shows its secret once, and Node gets a token and calls /v1/books', async () => {
-    await signIn()
-    const issued = await createCredential('Node app')
+    await dash.signIn(OWNER)
+    const issued = await dash.createCredential('Node app')
     expect(issued.clientId).toMatch(/^qc_/)
     expect(issued.secret.length).toBeGreaterThan(20)
 
@@ -181,7 +139,7 @@ suite(title, () => {
     await page.locator(`tr[data-client-id="${issued.clientId}"]`).waitFor()
     expect(await page.content()).not.toContain(issued.secret)
 
-    const answer = await token(issued.clientId, issued.secret)
+    const answer = await dash.token(issued.clientId, issued.secret)
     expect(answer.status).toBe(200)
     const { access_token } = (await answer.json()) as { access_token: string }
     const books = await fetch(`${server.baseUrl}/v1/books`, {
@@ -197,8 +155,8 @@ suite(title, () => {
   })
 
   it('Explore with Postman: try it from the browser, download both files, run them with newman', async () => {
-    await signIn()
-    const issued = await createCredential('Postman')
+    await dash.signIn(OWNER)
+    const issued = await dash.createCredential('Postman')
     await page.getByRole('button', { name: 'I have stored the secret' }).click()
     await page.getByRole('navigation').getByRole('link', { name: 'Explore with Postman' }).click()
     await page.getByLabel('Credential').selectOption(issued.clientId)
@@ -212,10 +170,10 @@ suite(title, () => {
     await raw.waitFor()
     await expect(raw.textContent()).resolves.toMatch(/^HTTP 200[\s\S]*"status":200/)
 
-    const zip = await download(page, 'Download collection and environment (.zip)')
+    const zip = await dash.download('Download collection and environment (.zip)')
     expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04')
-    const collection = JSON.parse((await download(page, 'collection')).toString('utf8'))
-    const environment = JSON.parse((await download(page, 'environment')).toString('utf8'))
+    const collection = JSON.parse((await dash.download('collection')).toString('utf8'))
+    const environment = JSON.parse((await dash.download('environment')).toString('utf8'))
     expect(JSON.stringify(collection)).not.toContain(issued.secret)
     expect(JSON.stringify(environment)).not.toContain(issued.secret)
 
@@ -228,8 +186,8 @@ suite(title, () => {
   })
 
   it('rotates a credential (both secrets work) and revokes it after a confirmation', async () => {
-    await signIn()
-    const first = await createCredential('Rotating')
+    await dash.signIn(OWNER)
+    const first = await dash.createCredential('Rotating')
     await page.getByRole('button', { name: 'I have stored the secret' }).click()
 
     await page.getByRole('button', { name: 'Rotate Rotating' }).click()
@@ -237,35 +195,35 @@ suite(title, () => {
     await page.getByText('New secret for Rotating').waitFor()
     const second = (await page.getByTestId('client-secret').textContent()) ?? ''
     expect(second).not.toBe(first.secret)
-    expect((await token(first.clientId, first.secret)).status).toBe(200)
-    expect((await token(first.clientId, second)).status).toBe(200)
+    expect((await dash.token(first.clientId, first.secret)).status).toBe(200)
+    expect((await dash.token(first.clientId, second)).status).toBe(200)
     await page.getByRole('button', { name: 'I have stored the secret' }).click()
 
     await page.getByRole('button', { name: 'Revoke Rotating' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
-    expect((await token(first.clientId, second)).status).toBe(200)
+    expect((await dash.token(first.clientId, second)).status).toBe(200)
     await page.getByRole('button', { name: 'Revoke Rotating' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke for good' }).click()
     const row = page.locator(`tr[data-client-id="${first.clientId}"]`)
     await row.getByText(/^revoked/).waitFor()
-    expect((await token(first.clientId, second)).status).toBe(401)
+    expect((await dash.token(first.clientId, second)).status).toBe(401)
   })
 
   it('uploads a PDF by drag and drop and watches it reach its final status', async () => {
-    await signIn()
+    await dash.signIn(OWNER)
     await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
     await page.getByLabel('Book name').fill('Applicant 42')
     await page.getByRole('button', { name: 'Create book' }).click()
     await page.getByRole('heading', { name: 'Applicant 42' }).waitFor()
 
-    await dropFile(page, '.dropzone', STATEMENT, 'statement.pdf')
+    await dash.dropFile('.dropzone', STATEMENT, 'statement.pdf')
     await page.locator('.uploads li', { hasText: 'uploaded' }).waitFor()
     const row = page.locator('tr[data-doc="statement.pdf"]')
     // The page polls while the document is processed; the status cell changes by itself.
     await row.locator('.status', { hasText: 'Complete' }).waitFor({ timeout: 60_000 })
     await expect(row.textContent()).resolves.not.toContain('Queued')
 
-    const file = await download(page, 'Download statement.pdf')
+    const file = await dash.download('Download statement.pdf')
     expect(file.equals(fs.readFileSync(STATEMENT))).toBe(true)
 
     await page.getByRole('link', { name: 'statement.pdf', exact: true }).click()
@@ -286,7 +244,7 @@ suite(title, () => {
   })
 
   it('adds a webhook, sends a test event and sees the delivery, signed after a secret rotation', async () => {
-    await signIn()
+    await dash.signIn(OWNER)
     await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
     await page.getByLabel('URL').fill(receiver.url)
     await page.getByLabel('Description (optional)').fill('loan system')
@@ -316,7 +274,7 @@ suite(title, () => {
   })
 
   it('fits a 390 px wide screen without sideways scrolling of the page', async () => {
-    await signIn()
+    await dash.signIn(OWNER)
     await page.setViewportSize({ width: 390, height: 844 })
     try {
       await page.reload()
@@ -345,28 +303,3 @@ suite(title, () => {
     expect(browser.outsideRequests).toEqual([])
   })
 })
-
-/** Drops a file on an element the way a browser does: a drop event carrying a DataTransfer. */
-async function dropFile(page: Page, selector: string, file: string, name: string) {
-  const base64 = fs.readFileSync(file).toString('base64')
-  // A string, because this runs in the page, where DataTransfer and File exist.
-  const transfer = await page.evaluateHandle(`(() => {
-    const bytes = Uint8Array.from(atob('${base64}'), (c) => c.charCodeAt(0))
-    const dt = new DataTransfer()
-    dt.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'application/pdf' }))
-    return dt
-  })()`)
-  await page.dispatchEvent(selector, 'dragover', { dataTransfer: transfer })
-  await page.dispatchEvent(selector, 'drop', { dataTransfer: transfer })
-}
-
-async function download(page: Page, linkName: string): Promise<Buffer> {
-  const [file] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('link', { name: linkName, exact: true }).click(),
-  ])
-  const stream = await file.createReadStream()
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}

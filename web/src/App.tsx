@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 
-import { api, setCsrfToken } from './api'
+import { api, setCsrfToken, whenSessionEnds } from './api'
 import { ErrorNote } from './components/forms'
 import { Layout } from './components/Layout'
 import { AccountPage } from './pages/AccountPage'
@@ -21,15 +21,23 @@ import { SessionState, type Session } from './session'
 export function App() {
   const [session, setSession] = useState<Session | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
+  const [ended, setEnded] = useState(false)
   const path = usePath()
 
   useEffect(() => {
     api<Session>('GET', '/session').then(replace, setError)
+    // A page whose session ended elsewhere turns into the sign-in form at the same address,
+    // so signing in again brings the person back to where they were.
+    whenSessionEnds(() => {
+      setEnded(true)
+      api<Session>('GET', '/session').then(replace, setError)
+    })
   }, [])
 
   function replace(next: Session) {
     setCsrfToken(next.csrf_token)
     setSession(next)
+    if (next.signed_in) setEnded(false)
   }
 
   if (session === undefined) {
@@ -41,7 +49,7 @@ export function App() {
   }
 
   return (
-    <SessionState.Provider value={{ session, replace }}>
+    <SessionState.Provider value={{ session, replace, ended }}>
       {session.signed_in ? <SignedIn path={path} /> : <SignedOut path={path} />}
     </SessionState.Provider>
   )

@@ -10,6 +10,12 @@ export class Problem extends Error {
 }
 
 let csrfToken = ''
+let sessionEnded: () => void = () => undefined
+
+/** Who to tell when the server says the session is gone (expired, or signed out elsewhere). */
+export function whenSessionEnds(listener: () => void): void {
+  sessionEnded = listener
+}
 
 /** The session answer hands out the token every state-changing request must carry. */
 export function setCsrfToken(token: string): void {
@@ -59,6 +65,7 @@ export async function readAnswer<T>(response: Response): Promise<T> {
 
 export function problemOf(status: number, parsed: unknown): Problem {
   const body = (parsed ?? {}) as { error?: unknown; message?: unknown }
+  if (status === 401 && body.error === 'not_signed_in') sessionEnded()
   if (typeof body.message === 'string' && typeof body.error === 'string') {
     return new Problem(sentence(body.message), body.error, status)
   }

@@ -15,6 +15,8 @@ export interface SessionContext {
   session: Session
   /** Takes a session answer (after sign-in, sign-out, setup) as the current one. */
   replace(next: Session): void
+  /** The server ended the session while a page was open (it expired, or was signed out). */
+  ended: boolean
 }
 
 export const SessionState = createContext<SessionContext | null>(null)

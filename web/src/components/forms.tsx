@@ -22,18 +22,28 @@ export function Field({
   )
 }
 
-/** An error in words, announced when it appears. */
-export function ErrorNote({ error }: { error: unknown }) {
+/**
+ * An error in words, announced when it appears. The API names fields as it knows them
+ * (`"webhook.url"`); `fields` maps those names to the labels the person sees on the form.
+ */
+export function ErrorNote({ error, fields }: { error: unknown; fields?: Record<string, string> }) {
   if (error === undefined || error === null) return null
   const message =
     error instanceof Problem
-      ? error.message
+      ? withLabels(error.message, fields ?? {})
       : 'Something unexpected went wrong in the page. Reload it and try again.'
   return (
     <p className="error" role="alert">
       {message}
     </p>
   )
+}
+
+function withLabels(message: string, fields: Record<string, string>): string {
+  return message.replace(/"([^"]+)"/g, (quoted, name: string) => {
+    const label = fields[name]
+    return label === undefined ? quoted : `"${label}"`
+  })
 }
 
 /** Runs an action, remembering whether it is under way and how it failed. */

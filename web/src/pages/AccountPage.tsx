@@ -4,9 +4,11 @@ import { api } from '../api'
 import { ErrorNote, Field, formValues, useAction } from '../components/forms'
 import { roleName } from '../components/Layout'
 import { useSession, type Session } from '../session'
+import { usePageTitle } from '../title'
 
 export function AccountPage() {
   const { session, replace } = useSession()
+  usePageTitle('Your account')
   const [done, setDone] = useState(false)
   const change = useAction(async (values: Record<string, string>, form: HTMLFormElement) => {
     setDone(false)
@@ -52,7 +54,10 @@ export function AccountPage() {
             autoComplete="new-password"
             hint="At least 10 characters. Your other sessions are signed out."
           />
-          <ErrorNote error={change.error} />
+          <ErrorNote
+            error={change.error}
+            fields={{ current_password: 'Current password', new_password: 'New password' }}
+          />
           {done && <p role="status">Password changed.</p>}
           <button type="submit" className="primary" disabled={change.busy}>
             Change password

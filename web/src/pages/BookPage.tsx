@@ -8,6 +8,7 @@ import { Link, navigate } from '../router'
 import { canWrite, useSession } from '../session'
 import { uploadFile } from '../upload'
 import type { Book } from './BooksPage'
+import { usePageTitle } from '../title'
 
 export interface Doc {
   uuid: string
@@ -44,6 +45,7 @@ export function BookPage({ uuid }: { uuid: string }) {
   // While any document is still being processed, look again every two seconds.
   const unfinished = book.data?.documents.some((d) => UNFINISHED.includes(d.status)) ?? false
   const { reload } = book
+  usePageTitle(book.data?.book.name ?? 'Book')
   useEffect(() => {
     if (!unfinished) return
     const timer = setInterval(reload, POLL_MS)
@@ -113,26 +115,28 @@ export function BookPage({ uuid }: { uuid: string }) {
                   </td>
                   <td>{doc.page_count}</td>
                   <td>{typeName(doc)}</td>
-                  <td className="actions">
-                    <a
-                      className="button"
-                      href={`/dashboard/api${base}/documents/${doc.uuid}/file`}
-                      download
-                    >
-                      Download {doc.name}
-                    </a>
-                    {canWrite(session) && (
-                      <ConfirmButton
-                        label={`Remove ${doc.name}`}
-                        title={`Remove ${doc.name}?`}
-                        confirmLabel="Remove"
-                        onConfirm={() =>
-                          void act.run(() => api('DELETE', `${base}/documents/${doc.uuid}`))
-                        }
+                  <td>
+                    <div className="row-actions">
+                      <a
+                        className="button"
+                        href={`/dashboard/api${base}/documents/${doc.uuid}/file`}
+                        download
                       >
-                        <p>The file and what was read from it are deleted.</p>
-                      </ConfirmButton>
-                    )}
+                        Download {doc.name}
+                      </a>
+                      {canWrite(session) && (
+                        <ConfirmButton
+                          label={`Remove ${doc.name}`}
+                          title={`Remove ${doc.name}?`}
+                          confirmLabel="Remove"
+                          onConfirm={() =>
+                            void act.run(() => api('DELETE', `${base}/documents/${doc.uuid}`))
+                          }
+                        >
+                          <p>The file and what was read from it are deleted.</p>
+                        </ConfirmButton>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -173,7 +177,7 @@ function Rename({ book, onDone }: { book: Book; onDone: () => void }) {
       <h2 id="rename-title">Rename</h2>
       <form onSubmit={onSubmit}>
         <Field label="New name" name="name" defaultValue={book.name} required maxLength={255} />
-        <ErrorNote error={rename.error} />
+        <ErrorNote error={rename.error} fields={{ name: 'New name' }} />
         <button type="submit" disabled={rename.busy}>
           Rename
         </button>

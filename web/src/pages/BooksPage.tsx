@@ -6,6 +6,7 @@ import { Loading, useLoad } from '../components/load'
 import { Link, navigate } from '../router'
 import { canWrite, useSession } from '../session'
 import { when } from '../time'
+import { usePageTitle } from '../title'
 
 export interface Book {
   uuid: string
@@ -16,6 +17,7 @@ export interface Book {
 
 export function BooksPage() {
   const { session } = useSession()
+  usePageTitle('Books')
   const [search, setSearch] = useState('')
   const list = useLoad<{ books: Book[]; total: number }>(
     `/books${search === '' ? '' : `?search=${encodeURIComponent(search)}`}`,
@@ -40,7 +42,7 @@ export function BooksPage() {
           <h2 id="new-book">New book</h2>
           <form onSubmit={onCreate}>
             <Field label="Book name" name="name" required maxLength={255} />
-            <ErrorNote error={create.error} />
+            <ErrorNote error={create.error} fields={{ name: 'Book name' }} />
             <button type="submit" className="primary" disabled={create.busy}>
               Create book
             </button>

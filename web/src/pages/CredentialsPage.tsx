@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 
 import { api } from '../api'
 import { ConfirmButton, CopyButton } from '../components/dialogs'
@@ -7,6 +7,7 @@ import { Loading, useLoad } from '../components/load'
 import { Link } from '../router'
 import { canWrite, useSession } from '../session'
 import { when } from '../time'
+import { usePageTitle } from '../title'
 
 export interface Credential {
   client_id: string
@@ -26,8 +27,10 @@ interface Issued {
 
 export function CredentialsPage() {
   const { session } = useSession()
+  usePageTitle('API credentials')
   const list = useLoad<{ credentials: Credential[]; scopes: string[] }>('/credentials')
   const [issued, setIssued] = useState<Issued & { rotated: boolean }>()
+  const listTitle = useRef<HTMLHeadingElement>(null)
   const act = useAction(async (run: () => Promise<void>) => run())
 
   const rotate = (c: Credential) =>
@@ -55,7 +58,16 @@ export function CredentialsPage() {
         exchanges for an access token. Then try it in{' '}
         <Link to="/postman">Explore with Postman</Link>.
       </p>
-      {issued !== undefined && <SecretOnce issued={issued} onDone={() => setIssued(undefined)} />}
+      {issued !== undefined && (
+        <SecretOnce
+          key={issued.client_secret}
+          issued={issued}
+          onDone={() => {
+            setIssued(undefined)
+            listTitle.current?.focus()
+          }}
+        />
+      )}
       {canWrite(session) && list.data !== undefined && (
         <CreateCredential
           scopes={list.data.scopes}
@@ -65,7 +77,9 @@ export function CredentialsPage() {
           }}
         />
       )}
-      <h2>Your credentials</h2>
+      <h2 tabIndex={-1} ref={listTitle}>
+        Your credentials
+      </h2>
       <ErrorNote error={act.error} />
       {list.data === undefined ? (
         <Loading error={list.error} />
@@ -95,9 +109,9 @@ export function CredentialsPage() {
                   <td>{c.last_used_at === null ? 'never' : when(c.last_used_at)}</td>
                   <td>{stateOf(c)}</td>
                   {canWrite(session) && (
-                    <td className="actions">
+                    <td>
                       {c.revoked_at === null && (
-                        <>
+                        <div className="row-actions">
                           <ConfirmButton
                             label={`Rotate ${c.name}`}
                             title={`Rotate the secret of ${c.name}?`}
@@ -112,13 +126,18 @@ export function CredentialsPage() {
                             </p>
                           </ConfirmButton>
                           {c.secrets.length > 1 && (
-                            <button
-                              type="button"
+                            <ConfirmButton
+                              label={`Retire old secret of ${c.name}`}
+                              title={`Retire the old secret of ${c.name}?`}
+                              confirmLabel="Retire old secret"
                               disabled={act.busy}
-                              onClick={() => void retire(c)}
+                              onConfirm={() => void retire(c)}
                             >
-                              Retire old secret of {c.name}
-                            </button>
+                              <p>
+                                Applications still using the old secret can no longer get tokens.
+                                Retire it only once every application uses the new one.
+                              </p>
+                            </ConfirmButton>
                           )}
                           <ConfirmButton
                             label={`Revoke ${c.name}`}
@@ -133,7 +152,7 @@ export function CredentialsPage() {
                               undone.
                             </p>
                           </ConfirmButton>
-                        </>
+                        </div>
                       )}
                     </td>
                   )}
@@ -215,7 +234,10 @@ function CreateCredential({
           type="date"
           hint="Leave empty for a credential that does not expire."
         />
-        <ErrorNote error={create.error} />
+        <ErrorNote
+          error={create.error}
+          fields={{ name: 'Name', scope: 'Scopes', expires_at: 'Expires on' }}
+        />
         <button type="submit" className="primary" disabled={create.busy}>
           Create credential
         </button>
@@ -232,8 +254,15 @@ function SecretOnce({
   issued: Issued & { rotated: boolean }
   onDone: () => void
 }) {
+  // The panel may open far from the button that made it (on a phone, below the fold): focus
+  // moves to it, which also scrolls it into view, so nobody misses the one chance to copy.
+  const panel = useRef<HTMLElement>(null)
+  useEffect(() => {
+    panel.current?.focus()
+  }, [])
+
   return (
-    <section className="card secret" aria-labelledby="secret-title">
+    <section className="card secret" aria-labelledby="secret-title" tabIndex={-1} ref={panel}>
       <h2 id="secret-title">
         {issued.rotated ? 'New secret for' : 'Credential created:'} {issued.credential.name}
       </h2>

@@ -3,12 +3,14 @@ import { Link } from '../router'
 import { when } from '../time'
 import { statusName, typeName, type Doc } from './BookPage'
 import type { Book } from './BooksPage'
+import { usePageTitle } from '../title'
 
 const MAX_THUMBNAILS = 24
 
 export function DocumentPage({ bookUuid, docUuid }: { bookUuid: string; docUuid: string }) {
   const base = `/books/${encodeURIComponent(bookUuid)}/documents/${encodeURIComponent(docUuid)}`
   const data = useLoad<{ book: Book; document: Doc }>(base)
+  usePageTitle(data.data?.document.name ?? 'Document')
   if (data.data === undefined) return <Loading error={data.error} />
   const { book, document } = data.data
 

@@ -4,10 +4,12 @@ import { api } from '../api'
 import { ErrorNote, Field, formValues, useAction } from '../components/forms'
 import { navigate } from '../router'
 import { useSession, type Session } from '../session'
+import { usePageTitle } from '../title'
 
 /** An invitation link: the invitee picks a name and password and is signed in. */
 export function InvitePage() {
   const { replace } = useSession()
+  usePageTitle('Join your organization')
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
   const submit = useAction(async (values: Record<string, string>) => {
     const session = await api<Session>('POST', '/invitations/accept', { ...values, token })
@@ -34,7 +36,7 @@ export function InvitePage() {
           autoComplete="new-password"
           hint="At least 10 characters."
         />
-        <ErrorNote error={submit.error} />
+        <ErrorNote error={submit.error} fields={{ name: 'Your name', password: 'Password' }} />
         <button type="submit" className="primary" disabled={submit.busy}>
           Create my account
         </button>

@@ -7,6 +7,7 @@ import { roleName } from '../components/Layout'
 import { Loading, useLoad } from '../components/load'
 import { useSession, type Role } from '../session'
 import { when } from '../time'
+import { usePageTitle } from '../title'
 
 interface Member {
   user_id: string
@@ -30,6 +31,7 @@ const ROLES: { value: Role; label: string }[] = [
 
 export function MembersPage() {
   const { session } = useSession()
+  usePageTitle('Members')
   const list = useLoad<{ members: Member[]; invitations: Invitation[] }>('/members')
   const act = useAction(async (run: () => Promise<void>) => {
     await run()
@@ -141,7 +143,7 @@ function AddMember({ onChange }: { onChange: () => void }) {
         <form onSubmit={submit(invite)}>
           <Field label="Email" name="email" type="email" required />
           <RoleSelect id="invite-role" />
-          <ErrorNote error={invite.error} />
+          <ErrorNote error={invite.error} fields={{ email: 'Email', role: 'Role' }} />
           <button type="submit" className="primary" disabled={invite.busy}>
             Create invitation link
           </button>
@@ -168,7 +170,10 @@ function AddMember({ onChange }: { onChange: () => void }) {
             autoComplete="new-password"
             hint="Hand it over safely; they can change it under Account."
           />
-          <ErrorNote error={add.error} />
+          <ErrorNote
+            error={add.error}
+            fields={{ name: 'Name', email: 'Email', role: 'Role', password: 'First password' }}
+          />
           <button type="submit" className="primary" disabled={add.busy}>
             Add member
           </button>

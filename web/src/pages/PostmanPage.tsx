@@ -6,6 +6,7 @@ import { ErrorNote, Field, useAction } from '../components/forms'
 import { Loading, useLoad } from '../components/load'
 import { Link } from '../router'
 import type { Credential } from './CredentialsPage'
+import { usePageTitle } from '../title'
 
 interface PostmanInfo {
   base_url: string
@@ -16,6 +17,7 @@ interface PostmanInfo {
 }
 
 export function PostmanPage() {
+  usePageTitle('Explore with Postman')
   const info = useLoad<PostmanInfo>('/postman')
   const list = useLoad<{ credentials: Credential[] }>('/credentials')
   const active = (list.data?.credentials ?? []).filter((c) => c.revoked_at === null)

@@ -1,13 +1,23 @@
-import type { FormEvent } from 'react'
+import { useEffect, type FormEvent } from 'react'
 
 import { api } from '../api'
 import { ErrorNote, Field, formValues, useAction } from '../components/forms'
-import { navigate } from '../router'
+import { Link, navigate } from '../router'
 import { useSession, type Session } from '../session'
+import { usePageTitle } from '../title'
+
+const FIELDS = {
+  org: 'Organization name',
+  organization: 'Organization name',
+  name: 'Your name',
+  email: 'Email',
+  password: 'Password',
+}
 
 /** First run: the setup link's token (in the URL fragment) creates the owner and organization. */
 export function SetupPage() {
-  const { replace } = useSession()
+  const { session, replace } = useSession()
+  usePageTitle('Set up')
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
   const submit = useAction(async (values: Record<string, string>) => {
     const session = await api<Session>('POST', '/setup', { ...values, token })
@@ -21,6 +31,8 @@ export function SetupPage() {
     event.preventDefault()
     void submit.run(formValues(event.currentTarget))
   }
+
+  if (!session.setup_required) return <SetUpAlready />
 
   return (
     <main id="main" className="narrow">
@@ -51,13 +63,35 @@ export function SetupPage() {
               autoComplete="new-password"
               hint="At least 10 characters."
             />
-            <ErrorNote error={submit.error} />
+            <ErrorNote error={submit.error} fields={FIELDS} />
             <button type="submit" className="primary" disabled={submit.busy}>
               Create account
             </button>
           </form>
         </>
       )}
+    </main>
+  )
+}
+
+/** A setup link opened after the owner exists: it can do nothing, so the form is not offered. */
+function SetUpAlready() {
+  // A used token is worthless, but it still need not linger in the address bar and history.
+  useEffect(() => {
+    if (location.hash !== '') history.replaceState(null, '', location.pathname)
+  }, [])
+
+  return (
+    <main id="main" className="narrow">
+      <h1>Set up Quire</h1>
+      <p className="note" role="status">
+        This Quire is set up already: its owner account exists, so setup links no longer work.
+      </p>
+      <p>
+        <Link to="/" className="button primary">
+          Sign in
+        </Link>
+      </p>
     </main>
   )
 }

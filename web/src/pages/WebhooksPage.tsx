@@ -6,6 +6,7 @@ import { ErrorNote, Field, useAction } from '../components/forms'
 import { Loading, useLoad } from '../components/load'
 import { canWrite, useSession } from '../session'
 import { when } from '../time'
+import { usePageTitle } from '../title'
 
 interface Webhook {
   uuid: string
@@ -32,8 +33,18 @@ interface Delivery {
 
 type EventInfo = { name: string; description: string }
 
+/** The bearer API's names of the form's fields, as the service's messages quote them. */
+const WEBHOOK_FIELDS = {
+  'webhook.url': 'URL',
+  url: 'URL',
+  'webhook.description': 'Description',
+  description: 'Description',
+  event_names: 'Events',
+}
+
 export function WebhooksPage() {
   const { session } = useSession()
+  usePageTitle('Webhooks')
   const list = useLoad<{ webhooks: Webhook[]; events: EventInfo[] }>('/webhooks')
   const [editing, setEditing] = useState<string>()
 
@@ -265,7 +276,7 @@ function WebhookForm({
             </label>
           ))}
         </fieldset>
-        <ErrorNote error={save.error} />
+        <ErrorNote error={save.error} fields={WEBHOOK_FIELDS} />
         <button type="submit" className="primary" disabled={save.busy}>
           {webhook === undefined ? 'Add webhook' : 'Save webhook'}
         </button>

@@ -1,0 +1,196 @@
+import type { Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+
+import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
+import { DashboardPage } from './support/dashboard-page.js'
+import { startServer, type QuireServer } from './support/server.js'
+
+const OWNER = { email: 'owner@example.com', password: 'a long owner password', name: 'Olive' }
+const PHONE = { width: 390, height: 844 }
+
+const suite = HAVE_CHROMIUM ? describe : describe.skip
+const title = HAVE_CHROMIUM
+  ? 'dashboard usability in Chromium: titles, focus, small screens, ended sessions'
+  : 'dashboard usability [skipped: /usr/bin/chromium is missing; apt-get install chromium]'
+
+suite(title, () => {
+  let server: QuireServer
+  let browser: Chromium
+  let page: Page
+  let dash: DashboardPage
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchChromium(server.baseUrl)
+    page = browser.page
+    dash = new DashboardPage(page, server)
+    await dash.setUp(OWNER)
+  })
+  afterEach(async (context) => {
+    await saveScreenshot(page, context.task.name)
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  /** Whatever has focus, described by its tag, class and heading text. */
+  const focused = () =>
+    page.evaluate<string>(`(() => {
+      const el = document.activeElement
+      return el ? el.tagName + '.' + el.className + ': ' + (el.querySelector('h2')?.textContent ?? el.textContent) : ''
+    })()`)
+
+  it('a used setup link says so and offers sign-in instead of its form', async () => {
+    await page.context().clearCookies()
+    await page.goto(await dash.setupLink())
+
+    await page.getByText('This Quire is set up already').waitFor()
+    expect(await page.getByRole('button', { name: 'Create account' }).count()).toBe(0)
+    expect(page.url()).toBe(dash.url('/setup'))
+    await page.getByRole('link', { name: 'Sign in' }).click()
+    await dash.fillSignIn(OWNER)
+    await page.getByRole('heading', { name: 'API credentials' }).waitFor()
+  })
+
+  it('names every page in the title bar', async () => {
+    await dash.signIn(OWNER)
+    expect(await page.title()).toBe('API credentials · Quire')
+
+    const titles: string[] = []
+    for (const link of ['Books', 'Webhooks', 'Usage', 'Members', 'Explore with Postman']) {
+      await page.getByRole('navigation').getByRole('link', { name: link }).click()
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      titles.push(await page.title())
+    }
+    expect(titles).toEqual([
+      'Books · Quire',
+      'Webhooks · Quire',
+      'Usage · Quire',
+      'Members · Quire',
+      'Explore with Postman · Quire',
+    ])
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    await page.getByLabel('Book name').fill('Applicant 7')
+    await page.getByRole('button', { name: 'Create book' }).click()
+    await page.getByRole('heading', { name: 'Applicant 7' }).waitFor()
+    expect(await page.title()).toBe('Applicant 7 · Quire')
+  })
+
+  it('at 390 px, a new secret takes focus and is on screen', async () => {
+    await dash.signIn(OWNER)
+    await page.setViewportSize(PHONE)
+
+    await dash.createCredential('Phone app')
+
+    expect(await focused()).toBe('SECTION.card secret: Credential created: Phone app')
+    const box = await page.getByTestId('client-secret').boundingBox()
+    expect(box).not.toBeNull()
+    const scroll = await page.evaluate<number>('window.scrollY')
+    expect(box!.y).toBeGreaterThanOrEqual(0)
+    expect(box!.y + box!.height).toBeLessThanOrEqual(PHONE.height)
+    expect(scroll).toBeGreaterThan(0)
+
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    expect(await focused()).toBe('H2.: Your credentials')
+  })
+
+  it('retires an old secret only after a confirmation', async () => {
+    await dash.signIn(OWNER)
+    const first = await dash.createCredential('Retiring')
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    await page.getByRole('button', { name: 'Rotate Retiring' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click()
+    const second = (await page.getByTestId('client-secret').textContent()) ?? ''
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+
+    await page.getByRole('button', { name: 'Retire old secret of Retiring' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Retire the old secret of Retiring?' })
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    expect((await dash.token(first.clientId, first.secret)).status).toBe(200)
+
+    await page.getByRole('button', { name: 'Retire old secret of Retiring' }).click()
+    await dialog.getByRole('button', { name: 'Retire old secret' }).click()
+    const row = page.locator(`tr[data-client-id="${first.clientId}"]`)
+    await row.getByRole('button', { name: 'Retire old secret of Retiring' }).waitFor({
+      state: 'detached',
+    })
+    expect((await dash.token(first.clientId, first.secret)).status).toBe(401)
+    expect((await dash.token(first.clientId, second)).status).toBe(200)
+  })
+
+  it('lines up the action buttons with the rest of their row', async () => {
+    await dash.signIn(OWNER)
+    await page.locator('tr[data-client-id]').first().waitFor()
+
+    // Every cell of a row has the same top and bottom, so the row's borders are one line.
+    const misaligned = await page.evaluate<string[]>(`(() => {
+      const off = []
+      for (const row of document.querySelectorAll('tbody tr')) {
+        const first = row.cells[0].getBoundingClientRect()
+        for (const cell of row.cells) {
+          const box = cell.getBoundingClientRect()
+          if (Math.abs(box.top - first.top) > 0.5 || Math.abs(box.bottom - first.bottom) > 0.5)
+            off.push(row.dataset.clientId + ' cell ' + cell.cellIndex)
+        }
+      }
+      return off
+    })()`)
+    expect(misaligned).toEqual([])
+  })
+
+  it('names the form’s field, not the API’s, when a webhook is refused', async () => {
+    await dash.signIn(OWNER)
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
+    await page.getByLabel('URL').fill('http://10.1.2.3/hook')
+    await page.getByRole('button', { name: 'Add webhook' }).click()
+
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.textContent()).toBe(
+      '"URL" leads to a private or reserved address (10.1.2.3).',
+    )
+  })
+
+  it('at 390 px, the usage chart labels today and keeps its text readable', async () => {
+    await dash.signIn(OWNER)
+    await page.setViewportSize(PHONE)
+    await page.getByRole('navigation').getByRole('link', { name: 'Usage' }).click()
+    await page.getByRole('heading', { name: 'Usage' }).waitFor()
+
+    const labels = await page.evaluate<{ text: string; height: number }[]>(`(() =>
+      [...document.querySelectorAll('svg.chart text')].map((t) => ({
+        text: t.textContent,
+        height: t.getBoundingClientRect().height,
+      }))
+    )()`)
+    const today = new Date().toISOString().slice(5, 10)
+    expect(labels.at(-1)?.text).toBe(today)
+    expect(Math.min(...labels.map((l) => l.height))).toBeGreaterThanOrEqual(10)
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      PHONE.width,
+    )
+  })
+
+  it('turns a page whose session ended elsewhere into sign-in, then returns to it', async () => {
+    await dash.signIn(OWNER)
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
+    await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor()
+
+    // Another tab signs out: the session of both ends.
+    const other = await browser.context.newPage()
+    await other.goto(dash.url('/credentials'))
+    await other.getByRole('button', { name: 'Sign out' }).click()
+    await other.getByRole('button', { name: 'Sign in' }).waitFor()
+    await other.close()
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    await page.getByText('Your session has ended. Sign in again').waitFor()
+    expect(page.url()).toBe(dash.url('/books'))
+    await dash.fillSignIn(OWNER)
+    await page.getByRole('heading', { name: 'Books', level: 1 }).waitFor()
+    expect(await page.getByText('Your session has ended').count()).toBe(0)
+  })
+})
