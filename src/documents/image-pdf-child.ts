@@ -15,6 +15,7 @@ import UTIF from 'utif2'
 import { serveRequests } from '../analysis/isolated-worker.js'
 import type { ImageType } from './document-values.js'
 import type { ImagePdfRequest, ImagePdfResult } from './image-pdf.js'
+import { jpegComplete } from './jpeg-structure.js'
 
 /**
  * The child process that turns the images of a group into one PDF, a page per image. Decoders
@@ -57,6 +58,7 @@ async function build(request: ImagePdfRequest): Promise<ImagePdfResult> {
 
 async function embed(pdf: PDFDocument, data: Buffer, type: ImageType): Promise<Placed> {
   if (type === 'image/jpeg') {
+    if (!jpegComplete(data)) throw new Error('JPEG data is cut short')
     const image = await pdf.embedJpg(data)
     const orientation = imageSize(data).orientation ?? 1
     return { ref: image.ref, width: image.width, height: image.height, orientation }

@@ -369,6 +369,24 @@ describeEachDialect('image uploads and image groups', (dialect) => {
     expect(stagingFiles()).toEqual([])
   })
 
+  it('discards a group holding a JPEG cut short, which PDF would embed unread', async () => {
+    const cut = STATEMENT_JPG.subarray(0, Math.floor(STATEMENT_JPG.length / 2))
+    const upload = await uploadImage([{ pk: String(book.pk) }, image('half.jpg', cut)])
+    // Its header is sound, and the upload reads no further.
+    expect(upload.json().response).toHaveProperty('image_group_pk')
+
+    const done = await post('/v1/book/upload/image/done', { pk: book.pk })
+
+    expect(done.statusCode).toBe(400)
+    expect(done.json()).toMatchObject({
+      code: 7003,
+      message:
+        'half.jpg could not be read as an image; the image group was discarded, upload its images again',
+    })
+    expect(await db().selectFrom('documents').selectAll().execute()).toEqual([])
+    expect(await db().selectFrom('images').selectAll().execute()).toEqual([])
+  })
+
   it('deletes the images of an unfinished group with its book, and of a removed document', async () => {
     await uploadImage([{ pk: String(book.pk) }, image('s.jpg', STATEMENT_JPG)])
     await post('/v1/book/upload/image/done', { pk: book.pk, form_type: 'PAYSTUB' })
