@@ -40,6 +40,18 @@ describeEachDialect('POST /oauth/token failed-authentication throttling', (diale
     expect((await attempt(bystander.clientId, bystander.clientSecret)).statusCode).toBe(200)
   })
 
+  it('keeps serving the client_id’s owner at another address while one address is locked out', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await attempt(victim.clientId, 'qs_wrong', '203.0.113.7')).statusCode).toBe(401)
+    expect((await attempt(victim.clientId, victim.clientSecret, '203.0.113.7')).statusCode).toBe(
+      429,
+    )
+
+    const owner = await attempt(victim.clientId, victim.clientSecret, '198.51.100.20')
+
+    expect(owner.statusCode).toBe(200)
+  })
+
   it('stops guessing spread over many client_ids from one address', async () => {
     for (let i = 0; i < 8; i++) {
       expect((await attempt(`qc_guess${i}`, 'qs_wrong', '10.0.0.9')).statusCode).toBe(401)
