@@ -42,6 +42,8 @@ export interface Config {
   /** Resident memory and time one file's inspection may take before its parser is killed. */
   readonly inspectMemoryBytes: number
   readonly inspectTimeoutMs: number
+  /** Parser children that check uploads, so one slow file does not hold up every upload. */
+  readonly uploadInspectors: number
   /** Resident memory and time the building of one image group's PDF may take. */
   readonly imagePdfMemoryBytes: number
   readonly imagePdfTimeoutMs: number
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     jsonUploadMaxBytes: readInt(env, 'QUIRE_JSON_UPLOAD_MAX_BYTES', 50 * 1000 * 1000, 1, 2 ** 30),
     inspectMemoryBytes: readInt(env, 'QUIRE_INSPECT_MEMORY_MB', 768, 64, 65_536) * 1024 * 1024,
     inspectTimeoutMs: readInt(env, 'QUIRE_INSPECT_TIMEOUT_MS', 30_000, 100, 600_000),
+    uploadInspectors: readInt(env, 'QUIRE_UPLOAD_INSPECTORS', 2, 1, 32),
     imagePdfMemoryBytes: readInt(env, 'QUIRE_IMAGE_PDF_MEMORY_MB', 2048, 64, 65_536) * 1024 * 1024,
     imagePdfTimeoutMs: readInt(env, 'QUIRE_IMAGE_PDF_TIMEOUT_MS', 120_000, 100, 3_600_000),
     pipelineConcurrency: readInt(env, 'QUIRE_PIPELINE_CONCURRENCY', 1, 1, 64),

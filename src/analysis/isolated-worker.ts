@@ -65,6 +65,11 @@ export class IsolatedWorker<Req extends object, Res> {
     })
   }
 
+  /** Requests waiting or running here: a pool gives new work to the least loaded. */
+  get load(): number {
+    return this.queue.length + (this.active === undefined ? 0 : 1)
+  }
+
   /** The child's process id while one runs (tests watch it). */
   get pid(): number | undefined {
     return this.child?.pid

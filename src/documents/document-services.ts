@@ -60,8 +60,8 @@ export function createDocumentServices(
       ? new PostgresBlobStore(db, scratchDir)
       : new DiskBlobStore(path.join(config.dataDir, 'blobs'))
   const limits = { memoryBytes: config.inspectMemoryBytes, timeoutMs: config.inspectTimeoutMs }
-  const inspector = new PdfInspector(limits)
-  const pipelineInspector = new PdfInspector(limits)
+  const inspector = new PdfInspector(limits, config.uploadInspectors)
+  const pipelineInspector = new PdfInspector(limits, config.pipelineConcurrency)
   const imagePdfBuilder = new ImagePdfBuilder({
     memoryBytes: config.imagePdfMemoryBytes,
     timeoutMs: config.imagePdfTimeoutMs,

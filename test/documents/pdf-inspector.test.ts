@@ -78,6 +78,25 @@ describe('PDF inspector limits', () => {
     expect(await inspector.inspect(STATEMENT, true)).toEqual({ ok: true, pages: 1, textPages: 1 })
   }, 60_000)
 
+  it('with two children, parses other files while one child is stuck on a long file', async () => {
+    inspector = new PdfInspector({ memoryBytes: 4096 * MIB, timeoutMs: 600_000 }, 2)
+    // About 35 s of reading; the statement takes a fraction of a second.
+    const long = write('stuck.pdf', manyPages(8000, 'stuck', 2000))
+    let longDone = false
+    const stuck = inspector.inspect(long, true).finally(() => (longDone = true))
+
+    const quick = await inspector.inspect(STATEMENT, true)
+    const again = await inspector.inspect(STATEMENT, true)
+
+    expect([quick, again]).toEqual([
+      { ok: true, pages: 1, textPages: 1 },
+      { ok: true, pages: 1, textPages: 1 },
+    ])
+    expect(longDone).toBe(false)
+    inspector.close()
+    expect(await stuck).toEqual({ ok: false, failure: 'too_costly' })
+  }, 60_000)
+
   it('leaves no timer running after it killed a child', async () => {
     inspector = new PdfInspector({ memoryBytes: 160 * MIB, timeoutMs: 600_000 })
     const bomb = write('timers-bomb.pdf', zeroBomb(4 * GIB, 'metadata'))
