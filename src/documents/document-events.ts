@@ -31,25 +31,31 @@ export class DocumentEvents {
   }
 
   /** A file or data stored; Plaid data has its own event (reference §8.2). */
-  uploaded(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+  async uploaded(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
     const plaid = doc.data_source === 'PLAID'
     return this.emit(
       db,
       book,
       plaid ? 'plaid.upload_succeeded' : 'document.upload_succeeded',
-      documentPayload(book, doc, plaid ? 'Plaid data uploaded' : 'Document uploaded', 'LOW'),
+      await documentPayload(
+        db,
+        book,
+        doc,
+        plaid ? 'Plaid data uploaded' : 'Document uploaded',
+        'LOW',
+      ),
     )
   }
 
   /** An image group became a document. */
-  imageGroupUploaded(
+  async imageGroupUploaded(
     db: Kysely<Database>,
     book: BookRow,
     doc: DocumentRow,
     group: ImageGroupRow,
   ): Promise<void> {
     return this.emit(db, book, 'image_group.upload_succeeded', {
-      ...documentPayload(book, doc, 'Image group uploaded', 'LOW'),
+      ...(await documentPayload(db, book, doc, 'Image group uploaded', 'LOW')),
       uploaded_image_group_uuid: group.uuid,
     })
   }
@@ -68,23 +74,23 @@ export class DocumentEvents {
     return this.emit(db, book, 'plaid.upload_failed', refusalPayload(book, reason))
   }
 
-  classified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+  async classified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
     return this.emit(db, book, 'document.classification_succeeded', {
-      ...documentPayload(book, doc, 'Document classified', 'LOW'),
+      ...(await documentPayload(db, book, doc, 'Document classified', 'LOW')),
       document_class: doc.document_class,
     })
   }
 
-  verified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+  async verified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
     return this.emit(
       db,
       book,
       'document.verification_succeeded',
-      documentPayload(book, doc, 'Document verified', 'LOW'),
+      await documentPayload(db, book, doc, 'Document verified', 'LOW'),
     )
   }
 
-  rejected(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
+  async rejected(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
     const event =
       doc.kind === 'MIXED'
         ? 'mixed_document.rejected'
@@ -95,7 +101,7 @@ export class DocumentEvents {
       db,
       book,
       event,
-      documentPayload(book, doc, doc.rejection_reason ?? 'Document rejected', 'MODERATE'),
+      await documentPayload(db, book, doc, doc.rejection_reason ?? 'Document rejected', 'MODERATE'),
     )
   }
 
@@ -135,7 +141,13 @@ export class DocumentEvents {
   }
 }
 
-function documentPayload(book: BookRow, doc: DocumentRow, reason: string, severity: string) {
+async function documentPayload(
+  db: Kysely<Database>,
+  book: BookRow,
+  doc: DocumentRow,
+  reason: string,
+  severity: string,
+) {
   const mixed = doc.kind === 'MIXED'
   return {
     notification_type: 'STATUS',
@@ -150,8 +162,19 @@ function documentPayload(book: BookRow, doc: DocumentRow, reason: string, severi
     mixed_uploaded_doc_pk: mixed ? doc.pk : null,
     mixed_uploaded_doc_uuid: mixed ? doc.uuid : null,
     uploaded_image_group_pk: doc.image_group_pk,
-    uploaded_image_group_uuid: null,
+    uploaded_image_group_uuid: await imageGroupUuid(db, doc.image_group_pk),
   }
+}
+
+/** A document made of an image group names the group by both keys, as the upload answer did. */
+async function imageGroupUuid(db: Kysely<Database>, pk: number | null): Promise<string | null> {
+  if (pk === null) return null
+  const group = await db
+    .selectFrom('image_groups')
+    .select('uuid')
+    .where('pk', '=', pk)
+    .executeTakeFirst()
+  return group?.uuid ?? null
 }
 
 function refusalPayload(book: BookRow, reason: string) {

@@ -200,6 +200,29 @@ describeEachDialect('image uploads and image groups', (dialect) => {
     ])
   })
 
+  it('names the image group by pk and uuid in the events of the document it became', async () => {
+    await post('/v1/account/settings/webhook', {
+      webhook: { url: 'https://receiver.example.invalid/docs', is_active: true },
+      event_names: ['document.classification_succeeded', 'document.verification_succeeded'],
+    })
+    await uploadImage([{ pk: String(book.pk) }, image('s.jpg', STATEMENT_JPG)])
+    await post('/v1/book/upload/image/done', { pk: book.pk, form_type: 'BANK_STATEMENT' })
+    const group = await db().selectFrom('image_groups').selectAll().executeTakeFirstOrThrow()
+    const doc = await db().selectFrom('documents').selectAll().executeTakeFirstOrThrow()
+
+    await waitForStatus(doc.uuid, 'VERIFICATION_COMPLETE')
+
+    // Recorded within one clock tick, so sorted by name rather than by time.
+    const events = (await deliveries())
+      .map((e) => [e.event_name, e.uploaded_image_group_pk, e.uploaded_image_group_uuid])
+      .sort()
+    expect(events).toEqual([
+      ['document.classification_succeeded', group.pk, group.uuid],
+      ['document.verification_succeeded', group.pk, group.uuid],
+      ['image_group.upload_succeeded', group.pk, group.uuid],
+    ])
+  })
+
   it('refuses what is not a single image it can read, with the soft error and nothing stored', async () => {
     const cases: Array<[FilePart, string]> = [
       [
