@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 
 import type { BookRow, Database, DocumentRow, ImageGroupRow } from '../db/schema.js'
+import { findEvent } from '../webhooks/webhook-events.js'
 
 /** What the webhooks module offers: a delivery recorded in the caller's transaction. */
 export interface WebhookEmitter {
@@ -37,13 +38,7 @@ export class DocumentEvents {
       db,
       book,
       plaid ? 'plaid.upload_succeeded' : 'document.upload_succeeded',
-      await documentPayload(
-        db,
-        book,
-        doc,
-        plaid ? 'Plaid data uploaded' : 'Document uploaded',
-        'LOW',
-      ),
+      await documentPayload(db, book, doc, plaid ? 'Plaid data uploaded' : 'Document uploaded'),
     )
   }
 
@@ -55,7 +50,7 @@ export class DocumentEvents {
     group: ImageGroupRow,
   ): Promise<void> {
     return this.emit(db, book, 'image_group.upload_succeeded', {
-      ...(await documentPayload(db, book, doc, 'Image group uploaded', 'LOW')),
+      ...(await documentPayload(db, book, doc, 'Image group uploaded')),
       uploaded_image_group_uuid: group.uuid,
     })
   }
@@ -76,7 +71,7 @@ export class DocumentEvents {
 
   async classified(db: Kysely<Database>, book: BookRow, doc: DocumentRow): Promise<void> {
     return this.emit(db, book, 'document.classification_succeeded', {
-      ...(await documentPayload(db, book, doc, 'Document classified', 'LOW')),
+      ...(await documentPayload(db, book, doc, 'Document classified')),
       document_class: doc.document_class,
     })
   }
@@ -86,7 +81,7 @@ export class DocumentEvents {
       db,
       book,
       'document.verification_succeeded',
-      await documentPayload(db, book, doc, 'Document verified', 'LOW'),
+      await documentPayload(db, book, doc, 'Document verified'),
     )
   }
 
@@ -101,7 +96,7 @@ export class DocumentEvents {
       db,
       book,
       event,
-      await documentPayload(db, book, doc, doc.rejection_reason ?? 'Document rejected', 'MODERATE'),
+      await documentPayload(db, book, doc, doc.rejection_reason ?? 'Document rejected'),
     )
   }
 
@@ -112,19 +107,16 @@ export class DocumentEvents {
       book_pk: book.pk,
       book_uuid: book.uuid,
       book_name: book.name,
-      notification_type: 'STATUS',
       uploaded_docs,
     }
 
     await this.emit(db, book, 'book.verified', {
       ...base,
-      severity: 'LOW',
       status: 'VERIFIED',
       notification_reason: 'Book is verified',
     })
     await this.emit(db, book, 'book.completed', {
       ...base,
-      severity: 'MODERATE',
       status: 'BOOK_COMPLETE',
       notification_reason: 'Completed tasks: CAPTURE',
       tasks: ['CAPTURE'],
@@ -137,7 +129,10 @@ export class DocumentEvents {
     event: string,
     payload: Record<string, unknown>,
   ): Promise<void> {
-    await this.webhooks?.emit(book.org_id, event, { event_name: event, ...payload }, db)
+    // Type and severity are the ones the event's catalogue entry lists, as GET …/events reports.
+    const entry = findEvent(event)
+    const head = { event_name: event, notification_type: entry?.type, severity: entry?.severity }
+    await this.webhooks?.emit(book.org_id, event, { ...head, ...payload }, db)
   }
 }
 
@@ -146,13 +141,10 @@ async function documentPayload(
   book: BookRow,
   doc: DocumentRow,
   reason: string,
-  severity: string,
 ) {
   const mixed = doc.kind === 'MIXED'
   return {
-    notification_type: 'STATUS',
     notification_reason: reason,
-    severity,
     status: doc.status,
     book_pk: book.pk,
     book_uuid: book.uuid,
@@ -179,9 +171,7 @@ async function imageGroupUuid(db: Kysely<Database>, pk: number | null): Promise<
 
 function refusalPayload(book: BookRow, reason: string) {
   return {
-    notification_type: 'STATUS',
     notification_reason: reason,
-    severity: 'MODERATE',
     status: 'REJECTED',
     book_pk: book.pk,
     book_uuid: book.uuid,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
 import { describeEachDialect } from '../support/app.js'
+import { zeroBomb } from '../documents/generated-pdfs.js'
 import { fixture, multipart } from '../support/multipart.js'
 import { createCredential, getToken } from '../support/oauth.js'
 import {
@@ -33,6 +34,7 @@ const LIFECYCLE = [
 /** The order the pipeline emits them in, within one transaction or after one another. */
 const EMITTED = [
   'document.upload_succeeded',
+  'document.upload_failed',
   'document.classification_succeeded',
   'document.verification_succeeded',
   'book.verified',
@@ -126,6 +128,8 @@ describeEachDialect('webhook events of the document lifecycle', (dialect) => {
       uploaded_docs: [{ uuid: doc.uuid, status: 'VERIFICATION_COMPLETE' }],
     })
     expect(completed).toMatchObject({ status: 'BOOK_COMPLETE', book_uuid: book.uuid })
+    // Each severity is the one GET …/webhook/{uuid}/events lists for the event.
+    expect(received.map((e) => e.severity)).toEqual(['LOW', 'LOW', 'LOW', 'MODERATE', 'MODERATE'])
 
     const status = (await api('GET', `/v1/book/status?book_uuid=${book.uuid}`)).json().response
     expect(status.docs[0]).toMatchObject({ uuid: doc.uuid, document_class: 'PAYSTUB' })
@@ -148,6 +152,34 @@ describeEachDialect('webhook events of the document lifecycle', (dialect) => {
       mixed_uploaded_doc_uuid: doc.uuid,
     })
   })
+
+  it('announces a document the pipeline rejects as an issue, with its reason', async () => {
+    await quire.close()
+    quire = await startQuire(place, { inspectMemoryBytes: 160 * 1024 * 1024 })
+    api = bearer(
+      quire.app,
+      await getToken(quire.app, await createCredential(quire.services, { org: 'acme' })),
+    )
+    // Its one page is counted at upload; reading it inflates 4 GiB, past the parser's ceiling.
+    const answer = await upload('/v1/book/upload', zeroBomb(4 * 1024 ** 3, 'page'), {
+      book_uuid: book.uuid,
+    })
+    const doc = answer.uploaded_docs[0]
+
+    const received = await until(4)
+
+    expect(received.map((e) => [e.event_name, e.severity, e.notification_type])).toEqual([
+      ['document.upload_succeeded', 'LOW', 'STATUS'],
+      ['document.upload_failed', 'HIGH', 'ISSUE'],
+      ['book.verified', 'MODERATE', 'STATUS'],
+      ['book.completed', 'MODERATE', 'STATUS'],
+    ])
+    expect(received[1]).toMatchObject({
+      doc_uuid: doc.uuid,
+      status: 'REJECTED',
+      notification_reason: 'INVALID DOCUMENT',
+    })
+  }, 60_000)
 
   it('sends nothing for an upload that was refused', async () => {
     const answer = await upload('/v1/book/upload', Buffer.from('not a pdf at all'), {
