@@ -17,7 +17,7 @@ export function uploadedView(doc: DocumentRow) {
 }
 
 /** Mixed documents report their finished state as COMPLETED, as Ocrolus's do. */
-function visibleStatus(doc: DocumentRow): string {
+export function visibleStatus(doc: DocumentRow): string {
   return doc.kind === 'MIXED' && doc.status === 'VERIFICATION_COMPLETE' ? 'COMPLETED' : doc.status
 }
 

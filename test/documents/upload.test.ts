@@ -274,6 +274,13 @@ describeEachDialect('document uploads', (dialect) => {
       book_uuid: book.uuid,
     })
     expect(status.pages).toHaveLength(3)
+    const upgraded = await t.app.inject({
+      method: 'POST',
+      url: '/v1/document/mixed/upgrade',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { mixed_doc_uuid: doc.uuid, upgrade_type: 'COMPLETE' },
+    })
+    expect(upgraded.json().response).toMatchObject({ uuid: doc.uuid, document_status: 'COMPLETED' })
 
     const dup = await upload(
       [{ pk: String(book.pk) }, { filename: 'mixed.pdf', content: MIXED }],

@@ -5,6 +5,7 @@ import { readParams } from '../../http/request-params.js'
 import type { Services } from '../../services.js'
 import { readDocRef, readUpgradeType } from '../document-params.js'
 import { DocRefQuery, UploadEnvelope } from '../document-schemas.js'
+import { visibleStatus } from '../document-view.js'
 import type { DocumentRow } from '../../db/schema.js'
 
 const write = { config: { scope: 'documents:write' as const } }
@@ -67,7 +68,7 @@ export function documentCommandRoutes(app: FastifyInstance, services: Services):
           pk: doc.pk,
           uuid: doc.uuid,
           name: doc.name,
-          document_status: doc.status,
+          document_status: visibleStatus(doc),
           book_pk: doc.book_pk,
           processing_type: doc.processing_type,
         })

@@ -4,6 +4,7 @@ import { envelope } from '../../http/api-errors.js'
 import { readParams } from '../../http/request-params.js'
 import type { Services } from '../../services.js'
 import { readDocRef } from '../document-params.js'
+import { visibleStatus } from '../document-view.js'
 import { DocRefQuery, UploadEnvelope } from '../document-schemas.js'
 
 /** GET /v1/document/mixed/status: a mixed document's state (reference §6). */
@@ -32,7 +33,7 @@ export function mixedStatusRoute(app: FastifyInstance, services: Services): void
         name: doc.name,
         page_count: doc.page_count,
         checksum: doc.md5,
-        document_status: doc.status === 'VERIFICATION_COMPLETE' ? 'COMPLETED' : doc.status,
+        document_status: visibleStatus(doc),
         rejection_reason: doc.rejection_reason,
         book_pk: book.pk,
         book_uuid: book.uuid,
