@@ -1,12 +1,17 @@
+import path from 'node:path'
+
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
+import { accessibilityViolations, type Violation } from './support/axe.js'
 import { DashboardPage } from './support/dashboard-page.js'
 import { startServer, type QuireServer } from './support/server.js'
+import { FIXTURES } from '../support/multipart.js'
 
 const OWNER = { email: 'owner@example.com', password: 'a long owner password', name: 'Olive' }
 const PHONE = { width: 390, height: 844 }
+const STATEMENT = path.join(FIXTURES, 'bank/aws-credit-card-stmt.pdf')
 
 const suite = HAVE_CHROMIUM ? describe : describe.skip
 const title = HAVE_CHROMIUM
@@ -173,6 +178,43 @@ suite(title, () => {
       PHONE.width,
     )
   })
+
+  it('passes axe-core’s WCAG A and AA checks on every page, wide and narrow', async () => {
+    await dash.signIn(OWNER)
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    await page.getByLabel('Book name').fill('Axe')
+    await page.getByRole('button', { name: 'Create book' }).click()
+    await page.getByRole('heading', { name: 'Axe' }).waitFor()
+    await dash.dropFile('.dropzone', STATEMENT, 'statement.pdf')
+    await page.locator('tr[data-doc="statement.pdf"] .status', { hasText: 'Complete' }).waitFor({
+      timeout: 60_000,
+    })
+    const book = page.url().slice(dash.url('').length)
+    const doc = await page
+      .getByRole('link', { name: 'statement.pdf', exact: true })
+      .getAttribute('href')
+
+    const pages = ['/credentials', '/postman', '/books', book, doc!.slice('/dashboard'.length)]
+    pages.push('/webhooks', '/usage', '/members', '/account')
+    const found: Record<string, Violation[]> = {}
+    for (const viewport of [{ width: 1280, height: 900 }, PHONE]) {
+      await page.setViewportSize(viewport)
+      for (const path of pages) {
+        await page.goto(dash.url(path))
+        await page.getByRole('heading', { level: 1 }).waitFor()
+        await page.getByText('Loading…').waitFor({ state: 'detached' })
+        const violations = await accessibilityViolations(page)
+        if (violations.length > 0) found[`${path} at ${viewport.width}px`] = violations
+      }
+    }
+    await page.context().clearCookies()
+    await page.goto(dash.url('/'))
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    const signIn = await accessibilityViolations(page)
+    if (signIn.length > 0) found['sign-in'] = signIn
+
+    expect(found).toEqual({})
+  }, 120_000)
 
   it('turns a page whose session ended elsewhere into sign-in, then returns to it', async () => {
     await dash.signIn(OWNER)

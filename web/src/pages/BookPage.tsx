@@ -9,6 +9,7 @@ import { canWrite, useSession } from '../session'
 import { uploadFile } from '../upload'
 import type { Book } from './BooksPage'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 export interface Doc {
   uuid: string
@@ -92,7 +93,7 @@ export function BookPage({ uuid }: { uuid: string }) {
       {data.documents.length === 0 ? (
         <p>No documents yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableFrame label="Documents">
           <table>
             <thead>
               <tr>
@@ -142,7 +143,7 @@ export function BookPage({ uuid }: { uuid: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </>
   )

@@ -7,6 +7,7 @@ import { Link, navigate } from '../router'
 import { canWrite, useSession } from '../session'
 import { when } from '../time'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 export interface Book {
   uuid: string
@@ -63,7 +64,7 @@ export function BooksPage() {
       ) : list.data.books.length === 0 ? (
         <p>{search === '' ? 'No books yet.' : 'No book matches.'}</p>
       ) : (
-        <div className="table-wrap">
+        <TableFrame label="Books">
           <table>
             <thead>
               <tr>
@@ -82,7 +83,7 @@ export function BooksPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       {list.data !== undefined && list.data.total > list.data.books.length && (
         <p>

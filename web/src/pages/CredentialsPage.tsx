@@ -8,6 +8,7 @@ import { Link } from '../router'
 import { canWrite, useSession } from '../session'
 import { when } from '../time'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 export interface Credential {
   client_id: string
@@ -86,7 +87,7 @@ export function CredentialsPage() {
       ) : list.data.credentials.length === 0 ? (
         <p>No credentials yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableFrame label="Your credentials">
           <table>
             <thead>
               <tr>
@@ -160,7 +161,7 @@ export function CredentialsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </>
   )

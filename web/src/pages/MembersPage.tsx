@@ -8,6 +8,7 @@ import { Loading, useLoad } from '../components/load'
 import { useSession, type Role } from '../session'
 import { when } from '../time'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 interface Member {
   user_id: string
@@ -46,7 +47,7 @@ export function MembersPage() {
       {list.data === undefined ? (
         <Loading error={list.error} />
       ) : (
-        <div className="table-wrap">
+        <TableFrame label="Members">
           <table>
             <thead>
               <tr>
@@ -98,7 +99,7 @@ export function MembersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       {list.data !== undefined && list.data.invitations.length > 0 && (
         <>

@@ -7,6 +7,7 @@ import { Loading, useLoad } from '../components/load'
 import { Link } from '../router'
 import type { Credential } from './CredentialsPage'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 interface PostmanInfo {
   base_url: string
@@ -57,7 +58,7 @@ export function PostmanPage() {
           In a request&apos;s <strong>Authorization</strong> tab choose these, then{' '}
           <strong>Get New Access Token</strong> and <strong>Use Token</strong>:
         </p>
-        <div className="table-wrap">
+        <TableFrame label="Postman settings">
           <table>
             <tbody>
               {data.settings.map((s) => (
@@ -70,7 +71,7 @@ export function PostmanPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
         <p>
           Then send <code>GET {data.books_url}</code>. A token lasts 24 hours; get a new one when it
           expires.

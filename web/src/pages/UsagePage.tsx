@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react'
 
 import { Loading, useLoad } from '../components/load'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 interface Usage {
   days: string[]
@@ -40,7 +41,7 @@ export function UsagePage() {
               </li>
             ))}
           </ul>
-          <div className="table-wrap">
+          <TableFrame label="Requests per credential per day">
             <table className="per-day">
               <caption className="visually-hidden">Requests per credential per day</caption>
               <thead>
@@ -64,7 +65,7 @@ export function UsagePage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
         </>
       )}
     </>

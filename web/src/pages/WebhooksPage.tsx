@@ -7,6 +7,7 @@ import { Loading, useLoad } from '../components/load'
 import { canWrite, useSession } from '../session'
 import { when } from '../time'
 import { usePageTitle } from '../title'
+import { TableFrame } from '../components/TableFrame'
 
 interface Webhook {
   uuid: string
@@ -182,7 +183,7 @@ function DeliveryLog({ path, version }: { path: string; version: number }) {
       ) : log.data.deliveries.length === 0 ? (
         <p>Nothing delivered yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableFrame label="Delivery log">
           <table>
             <thead>
               <tr>
@@ -212,7 +213,7 @@ function DeliveryLog({ path, version }: { path: string; version: number }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </details>
   )
