@@ -3,6 +3,7 @@ import type { FastifySchema } from 'fastify'
 
 import type { Config } from '../config.js'
 import { SCOPES } from '../oauth/scopes.js'
+import { oauthPaths } from './openapi-oauth.js'
 
 const SCOPE_TEXT: Record<(typeof SCOPES)[number], string> = {
   'books:read': 'Read Books',
@@ -13,7 +14,7 @@ const SCOPE_TEXT: Record<(typeof SCOPES)[number], string> = {
   'webhooks:manage': 'Manage webhooks',
 }
 
-/** OpenAPI 3.1 generated from the route schemas, plus the token endpoint documented by hand. */
+/** OpenAPI 3.1 generated from the route schemas, plus the OAuth endpoints documented by hand. */
 export function openApiOptions(config: Config): SwaggerOptions {
   return {
     openapi: {
@@ -42,7 +43,7 @@ export function openApiOptions(config: Config): SwaggerOptions {
     transform: ({ schema, url, route }) => ({ schema: withSecurity(schema, route.config), url }),
     transformObject: (documentObject) => {
       const document = (documentObject as { openapiObject: { paths?: object } }).openapiObject
-      return { ...document, paths: { ...tokenPath(), ...(document.paths ?? {}) } } as never
+      return { ...document, paths: { ...oauthPaths(), ...(document.paths ?? {}) } } as never
     },
   }
 }
@@ -79,75 +80,4 @@ function withSecurity(schema: FastifySchema, config: unknown): FastifySchema {
       '429': failure("Over the organization's request rate"),
     },
   } as FastifySchema
-}
-
-function tokenPath() {
-  const form = {
-    type: 'object',
-    required: ['grant_type'],
-    properties: {
-      grant_type: { type: 'string', enum: ['client_credentials'] },
-      client_id: {
-        type: 'string',
-        description: 'With client_secret, instead of Basic authentication',
-      },
-      client_secret: { type: 'string' },
-      scope: {
-        type: 'string',
-        description: 'Space-separated; blank for all the credential allows',
-      },
-      audience: { type: 'string', description: 'Optional; must name this API' },
-    },
-  }
-  const error = {
-    type: 'object',
-    properties: { error: { type: 'string' }, error_description: { type: 'string' } },
-  }
-
-  return {
-    '/oauth/token': {
-      post: {
-        tags: ['OAuth'],
-        summary: 'Get an access token (client credentials grant)',
-        security: [],
-        requestBody: {
-          required: true,
-          content: {
-            'application/x-www-form-urlencoded': { schema: form },
-            'application/json': { schema: form },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'An access token',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    access_token: { type: 'string' },
-                    token_type: { type: 'string', enum: ['Bearer'] },
-                    expires_in: { type: 'integer' },
-                    scope: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
-          '400': {
-            description: 'Invalid request',
-            content: { 'application/json': { schema: error } },
-          },
-          '401': {
-            description: 'Client authentication failed',
-            content: { 'application/json': { schema: error } },
-          },
-          '429': {
-            description: 'Too many failed authentications',
-            content: { 'application/json': { schema: error } },
-          },
-        },
-      },
-    },
-  }
 }

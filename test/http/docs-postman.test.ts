@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { COLLECTION_PATHS } from '../../src/http/postman-collection.js'
 import { createTestApp, type TestApp } from '../support/app.js'
+import { basic, createCredential, getToken } from '../support/oauth.js'
 
 describe('OpenAPI, /docs and the Postman files', () => {
   let t: TestApp
@@ -26,6 +27,10 @@ describe('OpenAPI, /docs and the Postman files', () => {
     expect(Object.keys(document.paths).sort()).toEqual(
       [
         '/oauth/token',
+        '/oauth/introspect',
+        '/oauth/revoke',
+        '/.well-known/oauth-authorization-server',
+        '/.well-known/jwks.json',
         '/v1/book/add',
         '/v1/book/info',
         '/v1/book/remove',
@@ -71,6 +76,39 @@ describe('OpenAPI, /docs and the Postman files', () => {
     expect(list.responses['403'].description).toBe('The token lacks the scope books:read (2100)')
     expect(document.paths['/v1/book/add'].post.security).toEqual([{ oauth2: ['books:write'] }])
     expect(document.paths['/oauth/token'].post.security).toEqual([])
+  })
+
+  it('documents every field the OAuth endpoints answer with', async () => {
+    const document = (await t.app.inject('/openapi.json')).json()
+    const documented = (path: string, method: string) =>
+      Object.keys(
+        document.paths[path][method].responses['200'].content['application/json'].schema.properties,
+      )
+    const credential = await createCredential(t.services)
+    const token = await getToken(t.app, credential)
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const introspection = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/introspect',
+      headers: { ...form, authorization: basic(credential.clientId, credential.clientSecret) },
+      payload: `token=${token}`,
+    })
+    const metadata = await t.app.inject('/.well-known/oauth-authorization-server')
+
+    expect(introspection.json().active).toBe(true)
+    expect(documented('/oauth/introspect', 'post')).toEqual(
+      expect.arrayContaining(Object.keys(introspection.json())),
+    )
+    expect(documented('/.well-known/oauth-authorization-server', 'get')).toEqual(
+      expect.arrayContaining(Object.keys(metadata.json())),
+    )
+    for (const path of ['/oauth/introspect', '/oauth/revoke'])
+      expect(Object.keys(document.paths[path].post.responses).sort()).toEqual([
+        '200',
+        '400',
+        '401',
+        '429',
+      ])
   })
 
   it('serves the interactive reference at /docs', async () => {
