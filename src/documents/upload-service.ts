@@ -67,6 +67,10 @@ export class UploadService {
     const inspection = await this.inspector.inspect(staged.path)
     if (!inspection.ok) {
       if (inspection.failure === 'encrypted') return soft(`${name} is password protected\n`)
+      // The file may be a sound PDF that is merely too big to read here; saying so lets the
+      // sender tell that apart from a broken file.
+      if (inspection.failure === 'too_costly')
+        return soft(`${name} could not be read: it took more memory or time than allowed\n`)
       return invalid(name)
     }
     if (inspection.pages > this.limits.maxPagesPerDocument) throw new ApiError(1512)

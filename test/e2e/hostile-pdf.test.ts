@@ -58,7 +58,11 @@ describe('hostile PDFs', () => {
     expect(response.body).toEqual({
       status: 200,
       message: 'OK',
-      response: { status: 400, message: 'bomb.pdf is not a valid pdf\n', uploaded_docs: [] },
+      response: {
+        status: 400,
+        message: 'bomb.pdf could not be read: it took more memory or time than allowed\n',
+        uploaded_docs: [],
+      },
     })
     expect(await api.documents(book.pk)).toEqual([])
     expect(await deployment.query('select pk from documents where book_pk = ' + book.pk)).toEqual(
