@@ -7,6 +7,7 @@ import * as documents from './migrations/003-documents.js'
 import * as imageGroupsAndData from './migrations/004-image-groups-and-data.js'
 import * as accounts from './migrations/005-accounts.js'
 import * as booksByOrg from './migrations/006-books-by-org.js'
+import * as deliveriesByWebhook from './migrations/007-deliveries-by-webhook.js'
 
 /** Migrations in order; each takes the dialect because identity columns differ. */
 const MIGRATIONS = {
@@ -16,6 +17,7 @@ const MIGRATIONS = {
   '004-image-groups-and-data': imageGroupsAndData,
   '005-accounts': accounts,
   '006-books-by-org': booksByOrg,
+  '007-deliveries-by-webhook': deliveriesByWebhook,
 } as const
 
 class StaticMigrations implements MigrationProvider {
