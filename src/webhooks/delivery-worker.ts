@@ -27,6 +27,8 @@ export interface Attempted {
 export class DeliveryWorker {
   private running = 0
   private scanning = false
+  /** Set when a wake could not scan (no free slot, or a scan under way): the next chance does. */
+  private missedWake = false
   private backlog = false
   private stopped = true
   private timer: NodeJS.Timeout | undefined
@@ -66,14 +68,19 @@ export class DeliveryWorker {
   /** Fills free slots with due deliveries; cheap to call often. */
   wake(): void {
     const free = this.settings.concurrency - this.running
-    if (this.stopped || this.scanning || free <= 0) return
+    if (this.stopped) return
+    if (this.scanning || free <= 0) {
+      this.missedWake = true
+      return
+    }
 
     this.scanning = true
+    this.missedWake = false
     const scan = this.queue.claimDue(free).then((claims) => {
       this.backlog = claims.length === free
       for (const claim of claims) this.run(claim)
     })
-    this.track(scan.finally(() => (this.scanning = false)))
+    this.track(scan.finally(() => this.scanned()))
   }
 
   /** Makes one attempt now and records it like any other; undefined if it did not happen. */
@@ -84,11 +91,16 @@ export class DeliveryWorker {
     return work
   }
 
+  private scanned(): void {
+    this.scanning = false
+    if (this.missedWake) this.wake()
+  }
+
   private run(claim: Claim): void {
     this.running++
     const work = this.attemptOnce(claim).finally(() => {
       this.running--
-      if (this.backlog) this.wake()
+      if (this.backlog || this.missedWake) this.wake()
     })
     this.track(work)
   }
