@@ -61,6 +61,12 @@ export interface Config {
   readonly webhookRetryBaseMs: number
   /** Webhook POSTs in flight at once per process, so slow receivers cannot pile up. */
   readonly webhookConcurrency: number
+  /**
+   * Of those, how many may go to one webhook, so a slow receiver with a backlog holds up its
+   * own deliveries only. At one, a receiver that hangs takes a single slot; more lets one busy
+   * webhook's backlog drain faster, at the cost of the slots left to the others.
+   */
+  readonly webhookConcurrencyPerWebhook: number
   /** How often each process looks for due webhook deliveries. */
   readonly webhookPollMs: number
   /** Host names, addresses or CIDR ranges a webhook may reach although they are private. */
@@ -129,6 +135,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhookRetries: readInt(env, 'QUIRE_WEBHOOK_RETRIES', 3, 0, 20),
     webhookRetryBaseMs: readInt(env, 'QUIRE_WEBHOOK_RETRY_BASE_MS', 60_000, 1, 86_400_000),
     webhookConcurrency: readInt(env, 'QUIRE_WEBHOOK_CONCURRENCY', 4, 1, 256),
+    webhookConcurrencyPerWebhook: readInt(env, 'QUIRE_WEBHOOK_CONCURRENCY_PER_WEBHOOK', 1, 1, 256),
     webhookPollMs: readInt(env, 'QUIRE_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookAllowedHosts: readList(env.QUIRE_WEBHOOK_ALLOWED_HOSTS) ?? [],
     webhookAllowPrivate: env.QUIRE_WEBHOOK_ALLOW_PRIVATE === 'true',

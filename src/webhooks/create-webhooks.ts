@@ -47,7 +47,11 @@ export function createWebhooks(options: WebhookOptions): WebhookService {
     queue,
     new WebhookSender(policy, clock, config.webhookTimeoutMs),
     (webhookUuid) => deliveryTarget(db, sealKey, webhookUuid),
-    { concurrency: config.webhookConcurrency, pollMs: config.webhookPollMs },
+    {
+      concurrency: config.webhookConcurrency,
+      perWebhook: config.webhookConcurrencyPerWebhook,
+      pollMs: config.webhookPollMs,
+    },
     options.log,
     options.onError,
   )

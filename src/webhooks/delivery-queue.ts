@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
 import type { Database, WebhookDeliveryRow } from '../db/schema.js'
+import { dueWebhooks, PENDING } from './due-webhooks.js'
 
 export interface NewDelivery {
   webhookUuid: string
@@ -42,7 +43,21 @@ export interface QueueSettings {
   retryBaseMs: number
 }
 
-/** How many due rows one scan reads beyond what it wants, for claims lost to other workers. */
+/** What this process holds already, so that a scan leaves no webhook more than its share. */
+export interface Holdings {
+  /** Claims in flight in this process, per webhook. */
+  inFlight: ReadonlyMap<string, number>
+  /** Claims one webhook may have in flight in this process. */
+  perWebhook: number
+}
+
+/** What one scan claimed; `more` when it left due deliveries behind for want of room. */
+export interface Scan {
+  claims: Claim[]
+  more: boolean
+}
+
+/** How many rows one scan reads beyond what it wants, for claims lost to other workers. */
 const SCAN_EXTRA = 8
 
 /**
@@ -77,24 +92,31 @@ export class DeliveryQueue {
     return toClaim(row, 1, lease)
   }
 
-  /** Claims up to `limit` due deliveries, oldest due first. */
-  async claimDue(limit: number): Promise<Claim[]> {
-    const due = await this.db
-      .selectFrom('webhook_deliveries')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', isoTime(this.clock.now()))
-      .orderBy('next_attempt_at')
-      .limit(limit + SCAN_EXTRA)
-      .execute()
+  /**
+   * Claims up to `limit` due deliveries: the webhook whose oldest due delivery has waited longest
+   * first, and each webhook's oldest first. A webhook already holding `perWebhook` claims in this
+   * process is passed over, so one with a slow receiver and a large backlog holds back only its
+   * own deliveries while the free slots go to other webhooks'.
+   */
+  async claimDue(limit: number, holdings: Holdings): Promise<Scan> {
+    const now = isoTime(this.clock.now())
+    const wanted = limit + countFull(holdings) + SCAN_EXTRA
+    const webhooks = await dueWebhooks(this.db, now, wanted)
 
-    const claims: Claim[] = []
-    for (const row of due) {
-      if (claims.length >= limit) break
-      const claim = await this.claim(row)
-      if (claim !== undefined) claims.push(claim)
+    const scan: Scan = { claims: [], more: webhooks.length === wanted }
+    for (const webhookUuid of webhooks) {
+      if (scan.claims.length >= limit) return { ...scan, more: true }
+
+      const room = Math.min(roomOf(holdings, webhookUuid), limit - scan.claims.length)
+      if (room <= 0) {
+        scan.more = true
+        continue
+      }
+      const taken = await this.claimOldest(webhookUuid, now, room)
+      scan.claims.push(...taken.claims)
+      scan.more ||= taken.more
     }
-    return claims
+    return scan
   }
 
   /** Records the attempt, then closes the delivery or schedules its retry. */
@@ -165,6 +187,31 @@ export class DeliveryQueue {
     return Number(result.numUpdatedRows)
   }
 
+  /** Claims up to `room` of one webhook's due deliveries, oldest first. */
+  private async claimOldest(webhookUuid: string, now: string, room: number): Promise<Scan> {
+    const asked = room + SCAN_EXTRA
+    const due = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('status', '=', PENDING)
+      .where('webhook_uuid', '=', webhookUuid)
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(asked)
+      .execute()
+
+    const claims: Claim[] = []
+    let tried = 0
+    for (const row of due) {
+      if (claims.length >= room) break
+      tried++
+      const claim = await this.claim(row)
+      if (claim !== undefined) claims.push(claim)
+    }
+    // Rows left untried, or a full read that other workers took, may mean more are due.
+    return { claims, more: tried < due.length || due.length === asked }
+  }
+
   private async claim(row: WebhookDeliveryRow): Promise<Claim | undefined> {
     const now = this.clock.now()
     const attempt = row.attempts + 1
@@ -191,6 +238,15 @@ export class DeliveryQueue {
     const delay = this.settings.retryBaseMs * 2 ** (claim.attempt - 1)
     return { next_attempt_at: isoTime(now + delay), updated_at: isoTime(now) }
   }
+}
+
+function roomOf(holdings: Holdings, webhookUuid: string): number {
+  return holdings.perWebhook - (holdings.inFlight.get(webhookUuid) ?? 0)
+}
+
+/** Webhooks with no room left; they may be among the due ones a scan reads, and are skipped. */
+function countFull(holdings: Holdings): number {
+  return [...holdings.inFlight.values()].filter((n) => n >= holdings.perWebhook).length
 }
 
 function newRow(delivery: NewDelivery, now: string, nextAttemptAt: string, attempts: number) {

@@ -11,6 +11,8 @@ export interface DeliveryTarget {
 export interface WorkerSettings {
   /** POSTs in flight at once in this process. */
   concurrency: number
+  /** Of those, how many may go to one webhook, so one slow receiver cannot take every slot. */
+  perWebhook: number
   pollMs: number
 }
 
@@ -21,8 +23,9 @@ export interface Attempted {
 
 /**
  * Drains the delivery outbox in the background: polls for due deliveries, claims at most
- * `concurrency` at a time and attempts them. Requests only ever record deliveries and wake it,
- * so a slow or dead receiver holds up a worker slot, never an API answer.
+ * `concurrency` at a time, and no more than `perWebhook` of them for one webhook, and attempts
+ * them. Requests only ever record deliveries and wake it, so a slow or dead receiver holds up
+ * its own share of the worker slots, never an API answer nor other webhooks' deliveries.
  */
 export class DeliveryWorker {
   private running = 0
@@ -34,6 +37,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined
   private shutdown = new AbortController()
   private readonly inFlight = new Set<Promise<void>>()
+  /** Claims being attempted, per webhook; test sends through `attempt()` are not counted. */
+  private readonly heldByWebhook = new Map<string, number>()
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -76,14 +81,18 @@ export class DeliveryWorker {
 
     this.scanning = true
     this.missedWake = false
-    const scan = this.queue.claimDue(free).then((claims) => {
-      this.backlog = claims.length === free
+    const holdings = { inFlight: this.heldByWebhook, perWebhook: this.settings.perWebhook }
+    const scan = this.queue.claimDue(free, holdings).then(({ claims, more }) => {
+      this.backlog = more
       for (const claim of claims) this.run(claim)
     })
     this.track(scan.finally(() => this.scanned()))
   }
 
-  /** Makes one attempt now and records it like any other; undefined if it did not happen. */
+  /**
+   * Makes one attempt now and records it like any other; undefined if it did not happen. It
+   * takes no worker slot and no share of its webhook's: the caller waits for its answer.
+   */
   async attempt(claim: Claim): Promise<Attempted | undefined> {
     const work = this.attemptOnce(claim)
     // The caller hears of a failure itself; tracking only lets stop() wait for the attempt.
@@ -98,11 +107,19 @@ export class DeliveryWorker {
 
   private run(claim: Claim): void {
     this.running++
+    this.hold(claim.webhookUuid, 1)
     const work = this.attemptOnce(claim).finally(() => {
       this.running--
+      this.hold(claim.webhookUuid, -1)
       if (this.backlog || this.missedWake) this.wake()
     })
     this.track(work)
+  }
+
+  private hold(webhookUuid: string, change: 1 | -1): void {
+    const held = (this.heldByWebhook.get(webhookUuid) ?? 0) + change
+    if (held === 0) this.heldByWebhook.delete(webhookUuid)
+    else this.heldByWebhook.set(webhookUuid, held)
   }
 
   private async attemptOnce(claim: Claim): Promise<Attempted | undefined> {

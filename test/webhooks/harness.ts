@@ -115,43 +115,54 @@ export interface Received {
 export interface Receiver {
   url: string
   received: Received[]
+  /** Requests received and not yet answered (nor given up by the sender). */
+  inFlight: number
+  /** The most requests that were ever in flight at once. */
+  mostInFlight: number
   close(): Promise<void>
 }
 
 /**
  * A webhook receiver on 127.0.0.1 and a free port. `answer` gives the status for the n-th
- * request (from 1), or 'hang' to never answer.
+ * request (from 1), or 'hang' to never answer, or a promise of the status to answer when the
+ * test says so.
  */
 export async function startReceiver(
-  answer: (n: number) => number | 'hang' = () => 200,
+  answer: (n: number) => number | 'hang' | Promise<number> = () => 200,
 ): Promise<Receiver> {
-  const received: Received[] = []
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
-      received.push({
+      receiver.received.push({
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         url: request.url ?? '',
       })
-      const status = answer(received.length)
-      if (status === 'hang') return
-      response.writeHead(status, { 'content-type': 'text/plain' })
-      response.end(status < 300 ? 'ok' : `receiver says no (${status})`)
+      receiver.inFlight++
+      receiver.mostInFlight = Math.max(receiver.mostInFlight, receiver.inFlight)
+      response.on('close', () => receiver.inFlight--)
+      void Promise.resolve(answer(receiver.received.length)).then((status) => {
+        if (status === 'hang') return
+        response.writeHead(status, { 'content-type': 'text/plain' })
+        response.end(status < 300 ? 'ok' : `receiver says no (${status})`)
+      })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
-  return {
+  const receiver: Receiver = {
     url: `http://127.0.0.1:${port}/hooks`,
-    received,
+    received: [],
+    inFlight: 0,
+    mostInFlight: 0,
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+  return receiver
 }
 
 /** Polls `probe` until it returns a value other than undefined, for at most `timeoutMs`. */
