@@ -5,13 +5,23 @@ import type { Database } from '../db/schema.js'
 
 const DAY_MS = 86_400_000
 
+interface Pending {
+  clientId: string
+  orgId: string
+  day: string
+  n: number
+  /** When the last of these requests came, for the credential's "last used" time. */
+  at: number
+}
+
 /**
- * Counts bearer API requests per credential per UTC day. Counting is a map increment on the
+ * Counts bearer API requests per credential per UTC day, and when each credential was last
+ * used. Counting is a map increment on the
  * request path; the counts reach the database in one upsert per credential and day every few
  * seconds, so the API does not pay a write per request. A crash loses at most that interval.
  */
 export class UsageCounter {
-  private pending = new Map<string, { clientId: string; orgId: string; day: string; n: number }>()
+  private pending = new Map<string, Pending>()
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
   private day = { name: '', start: Infinity }
@@ -34,19 +44,21 @@ export class UsageCounter {
   }
 
   count(clientId: string, orgId: string): void {
-    const day = this.today()
+    const now = this.clock.now()
+    const day = this.today(now)
     const key = `${clientId} ${day}`
     const entry = this.pending.get(key)
-    if (entry !== undefined) entry.n += 1
-    else this.pending.set(key, { clientId, orgId, day, n: 1 })
+    if (entry !== undefined) {
+      entry.n += 1
+      entry.at = now
+    } else this.pending.set(key, { clientId, orgId, day, n: 1, at: now })
   }
 
   /**
    * The UTC day, as YYYY-MM-DD. Formatting the date on every request showed in profiles of the
    * bearer API; the string is now made again only when the clock leaves the day it names.
    */
-  private today(): string {
-    const now = this.clock.now()
+  private today(now: number): string {
     if (now < this.day.start || now >= this.day.start + DAY_MS) {
       const name = isoTime(now).slice(0, 10)
       this.day = { name, start: Date.parse(name) }
@@ -80,7 +92,19 @@ export class UsageCounter {
           })),
         )
         .execute()
+      await this.touch(entry)
     }
+  }
+
+  /** Moves the credential's last use forward, never back (another process may be ahead). */
+  private async touch(entry: Pending): Promise<void> {
+    const at = isoTime(entry.at)
+    await this.db
+      .updateTable('clients')
+      .set({ last_used_at: at })
+      .where('client_id', '=', entry.clientId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+      .execute()
   }
 
   /** Each credential's requests on each of the last `days` days, oldest first. */

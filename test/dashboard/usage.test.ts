@@ -61,4 +61,29 @@ describeEachDialect('dashboard usage', (dialect) => {
     const rival = await signedInMember(t.app, t.services, 'Rival Bank', 'boss@rival.example')
     expect((await rival.browser.get('/dashboard/api/usage')).json().credentials).toEqual([])
   })
+
+  it('moves a credential’s last use to its last API call, not its last token', async () => {
+    const owner = await setUpOwner(t.app, t.services)
+    const { credential, client_secret } = (
+      await owner.post('/dashboard/api/credentials', { name: 'app' })
+    ).json()
+    const token = await getToken(t.app, {
+      clientId: credential.client_id,
+      clientSecret: client_secret,
+      orgId: '',
+    })
+    const issuedAt = t.clock.now()
+
+    t.clock.advance(600)
+    const call = await t.app.inject({
+      url: '/v1/books',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(call.statusCode).toBe(200)
+    const listed = (await owner.get('/dashboard/api/usage')).json()
+    expect(listed.credentials).toHaveLength(1)
+
+    const [row] = (await owner.get('/dashboard/api/credentials')).json().credentials
+    expect(Date.parse(row.last_used_at)).toBe(issuedAt + 600_000)
+  })
 })
