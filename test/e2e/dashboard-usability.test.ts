@@ -10,6 +10,7 @@ import { startServer, type QuireServer } from './support/server.js'
 import { FIXTURES } from '../support/multipart.js'
 
 const OWNER = { email: 'owner@example.com', password: 'a long owner password', name: 'Olive' }
+const MEMBER = { email: 'mia@example.com', password: 'a long member password', name: 'Mia' }
 const PHONE = { width: 390, height: 844 }
 const STATEMENT = path.join(FIXTURES, 'bank/aws-credit-card-stmt.pdf')
 
@@ -177,6 +178,131 @@ suite(title, () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       PHONE.width,
     )
+  })
+
+  it('changes a member’s role only after a confirmation, never on a keystroke', async () => {
+    await dash.signIn(OWNER)
+    await dash.addMember(MEMBER, 'read_only')
+    const row = page.locator('tr', { hasText: MEMBER.email })
+    expect(await row.getByRole('combobox').count()).toBe(0)
+
+    await row.getByRole('button', { name: `Change role of ${MEMBER.name}` }).click()
+    const dialog = page.getByRole('dialog', { name: `Change the role of ${MEMBER.name}` })
+    await dialog.getByLabel('New role').focus()
+    await page.keyboard.press('ArrowDown')
+    await dialog.getByLabel('New role').selectOption('owner')
+    await dialog.getByText('An owner can add and remove members').waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    expect(await dash.roleOf(MEMBER.email)).toBe('read_only')
+
+    await row.getByRole('button', { name: `Change role of ${MEMBER.name}` }).click()
+    await dialog.getByLabel('New role').selectOption('member')
+    await dialog.getByRole('button', { name: 'Change role' }).click()
+    await row.getByText('member', { exact: true }).waitFor()
+    expect(await dash.roleOf(MEMBER.email)).toBe('member')
+  })
+
+  it('shows a changed role on the member’s next move, without a reload', async () => {
+    const other = await launchChromium(server.baseUrl)
+    try {
+      const theirs = new DashboardPage(other.page, server)
+      await theirs.signIn(MEMBER)
+      await other.page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
+      await other.page.getByRole('heading', { name: 'Add a webhook' }).waitFor()
+
+      await dash.signIn(OWNER)
+      await dash.changeRole(MEMBER.email, 'read_only')
+      await other.page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+      await other.page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()
+
+      await other.page.locator('.who', { hasText: '(read-only)' }).waitFor()
+      expect(await other.page.getByRole('heading', { name: 'Add a webhook' }).count()).toBe(0)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('warns that a second rotation ends the oldest secret', async () => {
+    await dash.signIn(OWNER)
+    await dash.createCredential('Twice')
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    await page.getByRole('button', { name: 'Rotate Twice' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Rotate the secret of Twice?' })
+    expect(await dialog.textContent()).toContain('The current secret keeps working')
+    await dialog.getByRole('button', { name: 'Rotate' }).click()
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+
+    await page.getByRole('button', { name: 'Rotate Twice' }).click()
+
+    expect(await dialog.textContent()).toContain('ends the older of the two at once')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  it('moves focus into the page after signing in, and to the list after a revocation', async () => {
+    await page.context().clearCookies()
+    await page.goto(dash.url('/'))
+    await dash.fillSignIn(OWNER)
+    await page.getByRole('heading', { name: 'API credentials' }).waitFor()
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main')
+
+    await dash.createCredential('Short-lived')
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    await page.getByRole('button', { name: 'Revoke Short-lived' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke for good' }).click()
+    await page.getByRole('status').getByText('Short-lived is revoked.').waitFor()
+    expect(await focused()).toBe('H2.: Your credentials')
+  })
+
+  it('answers an unknown dashboard address with a page that says so', async () => {
+    await dash.signIn(OWNER)
+    for (const path of ['/nope', '/credentials/extra', '/books/x/documents/y/z']) {
+      await page.goto(dash.url(path))
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor()
+      expect(await page.title()).toBe('Page not found · Quire')
+    }
+  })
+
+  it('offers to sign out for an invitation link opened while signed in', async () => {
+    await dash.signIn(OWNER)
+    const link = await dash.invite('newcomer@example.com')
+
+    await page.goto(link)
+    await page.getByRole('heading', { name: 'You opened an invitation link' }).waitFor()
+    await page.getByRole('button', { name: 'Sign out and accept the invitation' }).click()
+
+    await page.getByRole('heading', { name: 'Join your organization on Quire' }).waitFor()
+    await page.getByLabel('Your name').waitFor()
+  })
+
+  it('reads an invitation link pasted into a tab already at the invitation page', async () => {
+    await dash.signIn(OWNER)
+    const link = await dash.invite('pasted@example.com')
+    await page.context().clearCookies()
+    await page.goto(dash.url('/invite'))
+    await page.getByText('This page needs the invitation link').waitFor()
+
+    await page.goto(link)
+
+    await page.getByLabel('Your name').waitFor()
+    expect(await page.getByText('This page needs the invitation link').count()).toBe(0)
+  })
+
+  it('goes on working in a tab whose CSRF token changed with a sign-in in another tab', async () => {
+    await dash.signIn(OWNER)
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    await page.getByLabel('Book name').waitFor()
+
+    const other = await browser.context.newPage()
+    const otherDash = new DashboardPage(other, server)
+    await other.goto(dash.url('/credentials'))
+    await other.getByRole('button', { name: 'Sign out' }).click()
+    await otherDash.fillSignIn(OWNER)
+    await other.getByRole('heading', { name: 'API credentials' }).waitFor()
+    await other.close()
+
+    await page.getByLabel('Book name').fill('After re-sign-in')
+    await page.getByRole('button', { name: 'Create book' }).click()
+    await page.getByRole('heading', { name: 'After re-sign-in' }).waitFor()
   })
 
   it('passes axe-core’s WCAG A and AA checks on every page, wide and narrow', async () => {

@@ -41,3 +41,18 @@ export function Link({ to, ...props }: { to: string } & AnchorHTMLAttributes<HTM
   }
   return <a href={`${BASE}${to}`} onClick={onClick} {...props} />
 }
+
+/**
+ * A parameter of the address's fragment (`#token=…`), kept up to date: a link pasted into a tab
+ * already at the same path changes only the fragment, which reloads nothing.
+ */
+export function useFragmentParam(name: string): string {
+  const read = () => new URLSearchParams(location.hash.slice(1)).get(name) ?? ''
+  const [value, setValue] = useState(read)
+  useEffect(() => {
+    const update = () => setValue(new URLSearchParams(location.hash.slice(1)).get(name) ?? '')
+    window.addEventListener('hashchange', update)
+    return () => window.removeEventListener('hashchange', update)
+  }, [name])
+  return value
+}

@@ -98,4 +98,48 @@ export class DashboardPage {
     await this.page.dispatchEvent(selector, 'dragover', { dataTransfer: transfer })
     await this.page.dispatchEvent(selector, 'drop', { dataTransfer: transfer })
   }
+
+  /** Adds a person on the Members page, with a first password. */
+  async addMember(
+    member: { email: string; password: string; name: string },
+    role: 'owner' | 'member' | 'read_only',
+  ): Promise<void> {
+    await this.page.goto(this.url('/members'))
+    const form = this.page.getByRole('region', { name: 'Add with a password' })
+    await form.getByLabel('Name').fill(member.name)
+    await form.getByLabel('Email').fill(member.email)
+    await form.getByLabel('Role').selectOption(role)
+    await form.getByLabel('First password').fill(member.password)
+    await form.getByRole('button', { name: 'Add member' }).click()
+    await this.page.locator('tr', { hasText: member.email }).waitFor()
+  }
+
+  /** Changes a member's role on the Members page, confirming in its dialog. */
+  async changeRole(email: string, role: 'owner' | 'member' | 'read_only'): Promise<void> {
+    await this.page.goto(this.url('/members'))
+    const row = this.page.locator('tr', { hasText: email })
+    await row.getByRole('button', { name: /^Change role of / }).click()
+    const dialog = this.page.getByRole('dialog')
+    await dialog.getByLabel('New role').selectOption(role)
+    await dialog.getByRole('button', { name: 'Change role' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+  }
+
+  /** A member's role as the server holds it. */
+  async roleOf(email: string): Promise<string | undefined> {
+    const answer = await this.page.request.get(this.url('/api/members'))
+    const { members } = (await answer.json()) as { members: { email: string; role: string }[] }
+    return members.find((m) => m.email === email)?.role
+  }
+
+  /** Creates an invitation link on the Members page. */
+  async invite(email: string): Promise<string> {
+    await this.page.goto(this.url('/members'))
+    const form = this.page.getByRole('region', { name: 'Invite by link' })
+    await form.getByLabel('Email').fill(email)
+    await form.getByRole('button', { name: 'Create invitation link' }).click()
+    const link = await form.locator('code').textContent()
+    if (link === null) throw new Error('no invitation link shown')
+    return link
+  }
 }

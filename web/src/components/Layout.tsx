@@ -16,18 +16,25 @@ const PAGES = [
 ]
 
 /** The frame of every signed-in page: skip link, navigation, who is signed in, sign-out. */
-export function Layout({ path, children }: { path: string; children: ReactNode }) {
+export function Layout({
+  path,
+  focusOnMount,
+  children,
+}: {
+  path: string
+  /** Focus the content at once, as after signing in; on a page load the skip link comes first. */
+  focusOnMount: boolean
+  children: ReactNode
+}) {
   const { session, replace } = useSession()
   // After moving to another page, focus goes to its content, as after a page load.
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
   useEffect(() => {
-    if (first.current) {
-      first.current = false
-      return
-    }
-    main.current?.focus()
-  }, [path])
+    const mounting = first.current
+    first.current = false
+    if (!mounting || focusOnMount) main.current?.focus()
+  }, [path, focusOnMount])
 
   const signOut = useAction(async () => {
     replace(await api<Session>('POST', '/sign-out'))

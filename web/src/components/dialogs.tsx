@@ -9,6 +9,7 @@ export function ConfirmButton({
   children,
   confirmLabel,
   onConfirm,
+  onOpen,
   disabled,
   danger = true,
 }: {
@@ -17,6 +18,8 @@ export function ConfirmButton({
   children: ReactNode
   confirmLabel: string
   onConfirm: () => void
+  /** Called as the dialog opens, to reset what it holds. */
+  onOpen?: () => void
   disabled?: boolean
   danger?: boolean
 }) {
@@ -29,7 +32,10 @@ export function ConfirmButton({
         type="button"
         className={danger ? 'danger' : undefined}
         disabled={disabled}
-        onClick={() => dialog.current?.showModal()}
+        onClick={() => {
+          onOpen?.()
+          dialog.current?.showModal()
+        }}
       >
         {label}
       </button>

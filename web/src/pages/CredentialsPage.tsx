@@ -32,6 +32,7 @@ export function CredentialsPage() {
   const list = useLoad<{ credentials: Credential[]; scopes: string[] }>('/credentials')
   const [issued, setIssued] = useState<Issued & { rotated: boolean }>()
   const listTitle = useRef<HTMLHeadingElement>(null)
+  const [notice, setNotice] = useState<string>()
   const act = useAction(async (run: () => Promise<void>) => run())
 
   const rotate = (c: Credential) =>
@@ -45,10 +46,13 @@ export function CredentialsPage() {
       await api('POST', `/credentials/${c.client_id}/retire-secrets`)
       list.reload()
     })
+  // The row's buttons go with the revocation: focus moves to the list rather than to nothing.
   const revoke = (c: Credential) =>
     act.run(async () => {
       await api('POST', `/credentials/${c.client_id}/revoke`)
       list.reload()
+      setNotice(`${c.name} is revoked.`)
+      listTitle.current?.focus()
     })
 
   return (
@@ -81,6 +85,7 @@ export function CredentialsPage() {
       <h2 tabIndex={-1} ref={listTitle}>
         Your credentials
       </h2>
+      <p role="status">{notice}</p>
       <ErrorNote error={act.error} />
       {list.data === undefined ? (
         <Loading error={list.error} />
@@ -113,19 +118,18 @@ export function CredentialsPage() {
                     <td>
                       {c.revoked_at === null && (
                         <div className="row-actions">
-                          <ConfirmButton
-                            label={`Rotate ${c.name}`}
-                            title={`Rotate the secret of ${c.name}?`}
-                            confirmLabel="Rotate"
-                            danger={false}
-                            disabled={act.busy}
-                            onConfirm={() => void rotate(c)}
-                          >
-                            <p>
-                              A new secret is made and shown once. The current secret keeps working
-                              until you retire it, so you can update your applications first.
-                            </p>
-                          </ConfirmButton>
+                          {!expired(c) && (
+                            <ConfirmButton
+                              label={`Rotate ${c.name}`}
+                              title={`Rotate the secret of ${c.name}?`}
+                              confirmLabel="Rotate"
+                              danger={false}
+                              disabled={act.busy}
+                              onConfirm={() => void rotate(c)}
+                            >
+                              <RotationNote credential={c} />
+                            </ConfirmButton>
+                          )}
                           {c.secrets.length > 1 && (
                             <ConfirmButton
                               label={`Retire old secret of ${c.name}`}
@@ -167,9 +171,30 @@ export function CredentialsPage() {
   )
 }
 
+/** What rotating does: at most two secrets are valid at once, so a second rotation ends one. */
+function RotationNote({ credential }: { credential: Credential }) {
+  if (credential.secrets.length < 2)
+    return (
+      <p>
+        A new secret is made and shown once. The current secret keeps working until you retire it,
+        so you can update your applications first.
+      </p>
+    )
+  return (
+    <p className="warning">
+      Two secrets are valid now. Rotating again makes a new one and ends the older of the two at
+      once; the newer keeps working until you retire it.
+    </p>
+  )
+}
+
+export function expired(c: Credential): boolean {
+  return c.expires_at !== null && Date.parse(c.expires_at) <= Date.now()
+}
+
 function stateOf(c: Credential): string {
   if (c.revoked_at !== null) return `revoked ${when(c.revoked_at)}`
-  if (c.expires_at !== null && Date.parse(c.expires_at) <= Date.now()) return 'expired'
+  if (expired(c)) return 'expired'
   const secrets = c.secrets.length > 1 ? ', 2 secrets valid (rotation under way)' : ''
   const expiry = c.expires_at === null ? '' : `, expires ${when(c.expires_at)}`
   return `active${expiry}${secrets}`

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 
 import { api } from '../api'
 import { ConfirmButton, CopyButton } from '../components/dialogs'
@@ -19,6 +19,7 @@ interface Member {
 }
 
 interface Invitation {
+  id: string
   email: string
   role: Role
   expires_at: string
@@ -62,37 +63,27 @@ export function MembersPage() {
                 <tr key={m.user_id}>
                   <th scope="row">{m.name}</th>
                   <td>{m.email}</td>
-                  <td>
-                    {owner ? (
-                      <select
-                        aria-label={`Role of ${m.name}`}
-                        value={m.role}
-                        onChange={(event) =>
-                          void act.run(() =>
-                            api('PATCH', `/members/${m.user_id}`, { role: event.target.value }),
-                          )
-                        }
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r.value} value={r.value}>
-                            {roleName(r.value)}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      roleName(m.role)
-                    )}
-                  </td>
+                  <td>{roleName(m.role)}</td>
                   {owner && (
                     <td>
-                      <ConfirmButton
-                        label={`Remove ${m.name}`}
-                        title={`Remove ${m.name}?`}
-                        confirmLabel="Remove"
-                        onConfirm={() => void act.run(() => api('DELETE', `/members/${m.user_id}`))}
-                      >
-                        <p>{m.email} loses access to this organization at once.</p>
-                      </ConfirmButton>
+                      <div className="row-actions">
+                        <ChangeRole
+                          member={m}
+                          onChange={(role) =>
+                            void act.run(() => api('PATCH', `/members/${m.user_id}`, { role }))
+                          }
+                        />
+                        <ConfirmButton
+                          label={`Remove ${m.name}`}
+                          title={`Remove ${m.name}?`}
+                          confirmLabel="Remove"
+                          onConfirm={() =>
+                            void act.run(() => api('DELETE', `/members/${m.user_id}`))
+                          }
+                        >
+                          <p>{m.email} loses access to this organization at once.</p>
+                        </ConfirmButton>
+                      </div>
                     </td>
                   )}
                 </tr>
@@ -104,10 +95,20 @@ export function MembersPage() {
       {list.data !== undefined && list.data.invitations.length > 0 && (
         <>
           <h2>Pending invitations</h2>
-          <ul>
+          <ul className="invitations">
             {list.data.invitations.map((i) => (
-              <li key={i.email}>
-                {i.email} as {roleName(i.role)}, until {when(i.expires_at)}
+              <li key={i.id}>
+                {i.email} as {roleName(i.role)}, until {when(i.expires_at)}{' '}
+                {owner && (
+                  <ConfirmButton
+                    label={`Withdraw the invitation of ${i.email}`}
+                    title={`Withdraw the invitation of ${i.email}?`}
+                    confirmLabel="Withdraw"
+                    onConfirm={() => void act.run(() => api('DELETE', `/invitations/${i.id}`))}
+                  >
+                    <p>The link sent to {i.email} stops working at once.</p>
+                  </ConfirmButton>
+                )}
               </li>
             ))}
           </ul>
@@ -181,6 +182,41 @@ function AddMember({ onChange }: { onChange: () => void }) {
         </form>
       </section>
     </div>
+  )
+}
+
+/**
+ * A role changes only after its own confirmation: a select that acted on every change would
+ * let one arrow key, on the way through the page, make someone an owner.
+ */
+function ChangeRole({ member, onChange }: { member: Member; onChange: (role: Role) => void }) {
+  const [role, setRole] = useState<Role>(member.role)
+  const id = useId()
+  return (
+    <ConfirmButton
+      label={`Change role of ${member.name}`}
+      title={`Change the role of ${member.name}`}
+      confirmLabel="Change role"
+      danger={false}
+      onOpen={() => setRole(member.role)}
+      onConfirm={() => {
+        if (role !== member.role) onChange(role)
+      }}
+    >
+      <div className="field">
+        <label htmlFor={id}>New role</label>
+        <select id={id} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {role === 'owner' && member.role !== 'owner' && (
+        <p className="warning">An owner can add and remove members, other owners included.</p>
+      )}
+    </ConfirmButton>
   )
 }
 

@@ -5,7 +5,7 @@ import { CopyButton } from '../components/dialogs'
 import { ErrorNote, Field, useAction } from '../components/forms'
 import { Loading, useLoad } from '../components/load'
 import { Link } from '../router'
-import type { Credential } from './CredentialsPage'
+import { expired, type Credential } from './CredentialsPage'
 import { usePageTitle } from '../title'
 import { TableFrame } from '../components/TableFrame'
 
@@ -21,7 +21,7 @@ export function PostmanPage() {
   usePageTitle('Explore with Postman')
   const info = useLoad<PostmanInfo>('/postman')
   const list = useLoad<{ credentials: Credential[] }>('/credentials')
-  const active = (list.data?.credentials ?? []).filter((c) => c.revoked_at === null)
+  const active = (list.data?.credentials ?? []).filter((c) => c.revoked_at === null && !expired(c))
   const [chosen, setChosen] = useState('')
   const clientId = chosen !== '' ? chosen : (active[0]?.client_id ?? '')
 

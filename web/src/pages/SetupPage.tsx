@@ -2,7 +2,7 @@ import { useEffect, type FormEvent } from 'react'
 
 import { api } from '../api'
 import { ErrorNote, Field, formValues, useAction } from '../components/forms'
-import { Link, navigate } from '../router'
+import { Link, navigate, useFragmentParam } from '../router'
 import { useSession, type Session } from '../session'
 import { usePageTitle } from '../title'
 
@@ -18,7 +18,7 @@ const FIELDS = {
 export function SetupPage() {
   const { session, replace } = useSession()
   usePageTitle('Set up')
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+  const token = useFragmentParam('token')
   const submit = useAction(async (values: Record<string, string>) => {
     const session = await api<Session>('POST', '/setup', { ...values, token })
     // The token is used up; it should not stay in the address bar or the history.

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 
 import { api } from '../api'
 import { ConfirmButton, CopyButton } from '../components/dialogs'
@@ -21,6 +21,7 @@ interface Webhook {
 interface Delivery {
   uuid: string
   event_name: string
+  payload?: { book_uuid?: string }
   status: string
   created_on: string
   attempts: {
@@ -118,18 +119,16 @@ function WebhookCard({
           <button type="button" onClick={onEdit}>
             Edit
           </button>
-          <button
-            type="button"
-            disabled={act.busy}
-            onClick={() =>
+          <TestEvent
+            events={hook.event_names}
+            busy={act.busy}
+            onSend={(eventName) =>
               void act.run(async () => {
-                await api('POST', `${base}/test`, { event_name: hook.event_names[0] })
+                await api('POST', `${base}/test`, { event_name: eventName })
                 setLogVersion((v) => v + 1)
               })
             }
-          >
-            Send a test event
-          </button>
+          />
           <ConfirmButton
             label="Rotate secret"
             title="Make a new signing secret?"
@@ -170,10 +169,57 @@ function WebhookCard({
   )
 }
 
+/** Sends a sample of one of the webhook's events, marked as a test in the log. */
+function TestEvent({
+  events,
+  busy,
+  onSend,
+}: {
+  events: string[]
+  busy: boolean
+  onSend: (eventName: string) => void
+}) {
+  const [chosen, setChosen] = useState(events[0] ?? '')
+  const id = useId()
+  return (
+    <span className="test-event">
+      <label htmlFor={id} className="visually-hidden">
+        Event to test
+      </label>
+      <select id={id} value={chosen} onChange={(event) => setChosen(event.target.value)}>
+        {events.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <button type="button" disabled={busy || chosen === ''} onClick={() => onSend(chosen)}>
+        Send a test event
+      </button>
+    </span>
+  )
+}
+
+/** Test deliveries carry sample payloads, which name the nil uuid as their book. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000'
+const LOG_REFRESH_MS = 3000
+
 function DeliveryLog({ path, version }: { path: string; version: number }) {
   const log = useLoad<{ deliveries: Delivery[]; total: number }>(`${path}?v=${version}`)
+  const [open, setOpen] = useState(version > 0)
+  useEffect(() => {
+    if (version > 0) setOpen(true)
+  }, [version])
+  // While open the log follows deliveries and their retries as they happen.
+  const { reload } = log
+  useEffect(() => {
+    if (!open) return
+    const timer = setInterval(reload, LOG_REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [open, reload])
+
   return (
-    <details open={version > 0}>
+    <details open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>Delivery log{log.data !== undefined && ` (${log.data.total})`}</summary>
       <button type="button" onClick={log.reload}>
         Refresh log
@@ -196,7 +242,10 @@ function DeliveryLog({ path, version }: { path: string; version: number }) {
             <tbody>
               {log.data.deliveries.map((d) => (
                 <tr key={d.uuid} className="delivery">
-                  <td>{d.event_name}</td>
+                  <td>
+                    {d.event_name}
+                    {d.payload?.book_uuid === NIL_UUID && <span className="hint"> (test)</span>}
+                  </td>
                   <td>{when(d.created_on)}</td>
                   <td>{d.status}</td>
                   <td>
