@@ -6,6 +6,7 @@ import type { Database, Role, UserRow } from '../db/schema.js'
 import type { OrganizationService } from './organization-service.js'
 import { hashToken, randomToken } from './account-tokens.js'
 import { checkEmail, checkPersonName } from './account-values.js'
+import { checkOrganizationName } from './organization-name.js'
 import { checkPassword, hashPassword, verifyNobody, verifyPassword } from './passwords.js'
 import type { SignInThrottle } from './sign-in-throttle.js'
 import { countUsers, insertUser } from './user-store.js'
@@ -77,11 +78,11 @@ export class AccountService {
     const email = checkEmail(input.email)
     const name = checkPersonName(input.name)
     const passwordHash = await hashPassword(checkPassword(input.password))
-    const orgName = typeof input.organization === 'string' ? input.organization.trim() : ''
+    const orgName = setupOrganizationName(input.organization)
     if (await this.hasAccounts()) throw new DashboardError('setup_done')
     // Checked before the organization is made, so a made-up token leaves nothing behind.
     if (!(await this.isLiveSetupToken(input.token))) throw new DashboardError('setup_link_invalid')
-    const org = await this.organizations.ensure(orgName === '' ? undefined : orgName)
+    const org = await this.organizations.ensure(orgName, { field: 'organization' })
 
     return this.db.transaction().execute(async (trx) => {
       // Deleting every token takes them all at once: of two setups racing, one finds none left.
@@ -162,4 +163,11 @@ export class AccountService {
     if (membership === undefined) return undefined
     return { user, orgId: membership.org_id, role: membership.role }
   }
+}
+
+/** The organization typed at setup; none at all keeps the default organization. */
+function setupOrganizationName(input: unknown): string | undefined {
+  if (input === undefined || input === null) return undefined
+  if (typeof input === 'string' && input.trim() === '') return undefined
+  return checkOrganizationName(input, 'organization')
 }

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
 import type { Database, Organization } from '../db/schema.js'
-import { NotFoundError, ValidationError } from '../errors.js'
+import { NotFoundError } from '../errors.js'
+import { checkOrganizationName, normalizeOrganizationName } from './organization-name.js'
 
 export const DEFAULT_ORGANIZATION = 'default'
 
@@ -15,19 +16,22 @@ export class OrganizationService {
     private readonly clock: Clock,
   ) {}
 
-  /** Finds an organization by id or name, creating it by that name when none exists. */
-  async ensure(nameOrId: string = DEFAULT_ORGANIZATION, email?: string): Promise<Organization> {
+  /**
+   * Finds an organization by id or name, creating it by that name when none exists. `field`
+   * names the parameter the name came from, for the message when a new name is not valid.
+   */
+  async ensure(
+    nameOrId: string = DEFAULT_ORGANIZATION,
+    options: { email?: string; field?: string } = {},
+  ): Promise<Organization> {
     const existing = await this.find(nameOrId)
     if (existing !== undefined) return existing
 
-    if (!/^[\w .@-]{1,100}$/.test(nameOrId)) {
-      throw new ValidationError('"org" must be 1 to 100 letters, digits, spaces or ._@-')
-    }
-
+    const name = checkOrganizationName(nameOrId, options.field ?? 'org')
     const org: Organization = {
       id: `org_${crypto.randomBytes(9).toString('base64url')}`,
-      name: nameOrId,
-      email: email ?? null,
+      name,
+      email: options.email ?? null,
       created_at: isoTime(this.clock.now()),
     }
     await this.db
@@ -37,16 +41,17 @@ export class OrganizationService {
       .execute()
 
     // Another process may have created it first; the stored row wins.
-    const stored = await this.find(nameOrId)
+    const stored = await this.find(name)
     if (stored === undefined) throw new Error('organization insert was not visible')
     return stored
   }
 
   async find(nameOrId: string): Promise<Organization | undefined> {
+    const name = normalizeOrganizationName(nameOrId)
     return this.db
       .selectFrom('organizations')
       .selectAll()
-      .where((eb) => eb.or([eb('id', '=', nameOrId), eb('name', '=', nameOrId)]))
+      .where((eb) => eb.or([eb('id', '=', nameOrId), eb('name', '=', name)]))
       .executeTakeFirst()
   }
 

@@ -78,6 +78,17 @@ describe('quire credentials (CLI)', () => {
     expect(plain.stdout).toContain('shown only now')
   })
 
+  it('refuses an organization name with control characters or other punctuation', async () => {
+    for (const org of ['Acme\u0007Bank', 'Acme <Bank>', ' ']) {
+      const result = await quire('credentials', 'create', '--name', 'x', '--org', org)
+      expect(result.code, org).toBe(1)
+      expect(result.stderr, org).toBe(
+        `quire: "org" must be 1 to 100 letters, digits, spaces or . , & ' ’ ( ) @ _ - /\n`,
+      )
+    }
+    expect(await json('credentials', 'list')).toEqual([])
+  })
+
   it('rotates to two active secrets, retires the old one, and revokes', async () => {
     const created = await json('credentials', 'create', '--name', 'svc')
     const rotated = await json('credentials', 'rotate', created.client_id)
