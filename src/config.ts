@@ -75,8 +75,10 @@ export interface Config {
   readonly webhookAllowPrivate: boolean
   /** How long a dashboard session lasts after sign-in. */
   readonly sessionTtlSeconds: number
-  /** Failed dashboard sign-ins per email per 15 minutes before 429. */
+  /** Failed dashboard sign-ins per email from one address per 15 minutes before 429. */
   readonly signInFailuresPerAccount: number
+  /** Failed dashboard sign-ins per email from all addresses together per 15 minutes before 429. */
+  readonly signInFailuresPerAccountAll: number
   /** Failed dashboard sign-ins per address per 15 minutes before 429. */
   readonly signInFailuresPerAddress: number
 }
@@ -141,6 +143,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webhookAllowPrivate: env.QUIRE_WEBHOOK_ALLOW_PRIVATE === 'true',
     sessionTtlSeconds: readInt(env, 'QUIRE_SESSION_TTL', 43_200, 60, 31_536_000),
     signInFailuresPerAccount: readInt(env, 'QUIRE_SIGNIN_FAILURES_PER_ACCOUNT', 5, 1, 1_000_000),
+    signInFailuresPerAccountAll: readInt(
+      env,
+      'QUIRE_SIGNIN_FAILURES_PER_ACCOUNT_ALL',
+      100,
+      1,
+      1_000_000,
+    ),
     signInFailuresPerAddress: readInt(env, 'QUIRE_SIGNIN_FAILURES_PER_ADDRESS', 50, 1, 1_000_000),
     ...overrides,
   }

@@ -177,7 +177,11 @@ function accountServices(
   clock: Clock,
 ) {
   const throttle = new SignInThrottle(
-    { perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerAddress },
+    {
+      perAccount: config.signInFailuresPerAccount,
+      perAccountAll: config.signInFailuresPerAccountAll,
+      perAddress: config.signInFailuresPerAddress,
+    },
     redis,
   )
   return {

@@ -10,7 +10,7 @@ describeEachDialect('dashboard sign-in throttling', (dialect) => {
     await t.close()
   })
 
-  it('locks an email after repeated failures, even for the right password', async () => {
+  it('locks an email at the address that failed, even for the right password', async () => {
     t = await createTestApp(dialect, { signInFailuresPerAccount: 3 })
     await setUpOwner(t.app, t.services)
     await signedInMember(t.app, t.services, 'Acme Lending', 'colleague@example.com', 'member')
@@ -113,5 +113,95 @@ describeEachDialect('dashboard sign-in throttling', (dialect) => {
     expect((await attempt('wrong three here')).statusCode).toBe(401)
     expect((await attempt('wrong four here')).statusCode).toBe(401)
     expect((await attempt(PASSWORD)).statusCode).toBe(200)
+  })
+
+  it('lets the owner sign in from another address while one address is locked out of the email', async () => {
+    t = await createTestApp(dialect, { signInFailuresPerAccount: 3 })
+    await setUpOwner(t.app, t.services)
+    const stranger = new Browser(t.app)
+    await stranger.open()
+    const from = { remoteAddress: '203.0.113.9' }
+
+    for (let i = 0; i < 3; i++) {
+      const wrong = await stranger.post(
+        '/dashboard/api/sign-in',
+        { email: 'owner@example.com', password: `wrong guess ${i}` },
+        from,
+      )
+      expect(wrong.statusCode).toBe(401)
+    }
+    const locked = await stranger.post(
+      '/dashboard/api/sign-in',
+      { email: 'owner@example.com', password: PASSWORD },
+      from,
+    )
+    expect(locked.statusCode).toBe(429)
+
+    const owner = await new Browser(t.app).signIn('owner@example.com', PASSWORD, {
+      remoteAddress: '198.51.100.7',
+    })
+    expect(owner.statusCode).toBe(200)
+    expect(owner.json()).toMatchObject({ signed_in: true, user: { email: 'owner@example.com' } })
+  })
+
+  it('caps the failures of one email over all addresses together', async () => {
+    t = await createTestApp(dialect, {
+      signInFailuresPerAccount: 3,
+      signInFailuresPerAccountAll: 4,
+    })
+    await setUpOwner(t.app, t.services)
+    await signedInMember(t.app, t.services, 'Acme Lending', 'colleague@example.com', 'member')
+    const browser = new Browser(t.app)
+    await browser.open()
+
+    for (let i = 0; i < 4; i++) {
+      const wrong = await browser.post(
+        '/dashboard/api/sign-in',
+        { email: 'owner@example.com', password: `distributed guess ${i}` },
+        { remoteAddress: `203.0.113.${10 + i}` },
+      )
+      expect(wrong.statusCode).toBe(401)
+    }
+    const locked = await browser.post(
+      '/dashboard/api/sign-in',
+      { email: 'owner@example.com', password: PASSWORD },
+      { remoteAddress: '198.51.100.7' },
+    )
+
+    expect(locked.statusCode).toBe(429)
+    expect(locked.json().error).toBe('too_many_attempts')
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
+    const other = await browser.post(
+      '/dashboard/api/sign-in',
+      { email: 'colleague@example.com', password: PASSWORD },
+      { remoteAddress: '198.51.100.7' },
+    )
+    expect(other.statusCode).toBe(200)
+  })
+
+  it('does not let one address use up an email’s count for every other address', async () => {
+    t = await createTestApp(dialect, {
+      signInFailuresPerAccount: 2,
+      signInFailuresPerAccountAll: 5,
+    })
+    await setUpOwner(t.app, t.services)
+    const stranger = new Browser(t.app)
+    await stranger.open()
+
+    const statuses: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const response = await stranger.post(
+        '/dashboard/api/sign-in',
+        { email: 'owner@example.com', password: `hammered guess ${i}` },
+        { remoteAddress: '203.0.113.9' },
+      )
+      statuses.push(response.statusCode)
+    }
+    expect(statuses).toEqual([401, 401, 429, 429, 429, 429, 429, 429, 429, 429])
+
+    const owner = await new Browser(t.app).signIn('owner@example.com', PASSWORD, {
+      remoteAddress: '198.51.100.7',
+    })
+    expect(owner.statusCode).toBe(200)
   })
 })
