@@ -11,6 +11,8 @@ import { checkPassword, hashPassword, verifyNobody, verifyPassword } from './pas
 import type { SignInThrottle } from './sign-in-throttle.js'
 import { countUsers, insertUser } from './user-store.js'
 
+const TOO_MANY_WRONG_PASSWORDS = 'Too many wrong passwords. Wait a few minutes and try again.'
+
 /** A setup link is good for a day; a restart while no account exists prints a fresh one. */
 const SETUP_LINK_TTL_MS = 24 * 3600 * 1000
 
@@ -125,15 +127,28 @@ export class AccountService {
     return found
   }
 
-  async changePassword(userId: string, current: unknown, next: unknown): Promise<void> {
-    const nextPassword = checkPassword(next, 'new_password')
+  /**
+   * Replaces a password once the current one is given. Wrong current passwords count with the
+   * account's failed sign-ins, so a session left open is no way to guess the password freely.
+   */
+  async changePassword(
+    userId: string,
+    input: { current: unknown; next: unknown },
+    address: string,
+  ): Promise<void> {
+    const nextPassword = checkPassword(input.next, 'new_password')
     const user = await this.db
       .selectFrom('users')
       .selectAll()
       .where('id', '=', userId)
       .executeTakeFirstOrThrow()
-    const ok = await verifyPassword(user.password_hash, typeof current === 'string' ? current : '')
-    if (!ok) throw new DashboardError('wrong_password')
+    await this.throttle.attempt(user.email, address, TOO_MANY_WRONG_PASSWORDS)
+
+    const given = typeof input.current === 'string' ? input.current : ''
+    if (given.length > 1000 || !(await verifyPassword(user.password_hash, given))) {
+      throw new DashboardError('wrong_password')
+    }
+    await this.throttle.recordSuccess(user.email, address)
 
     await this.db
       .updateTable('users')

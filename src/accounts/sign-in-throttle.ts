@@ -17,7 +17,8 @@ export interface SignInLimits {
 const WINDOW_SECONDS = 15 * 60
 
 /**
- * Counts failed dashboard sign-ins per email at one client address, per email over all addresses, and per address. An email is
+ * Counts failed password checks (sign-ins, and the current password of a password change) per
+ * email at one client address, per email over all addresses, and per address. An email is
  * locked at the address that guessed, not everywhere: knowing someone's email is not enough to
  * lock them out. The much larger count over all addresses caps guessing spread over many
  * addresses, and the per-address count stops one address from spraying guesses over many emails.
@@ -46,9 +47,10 @@ export class SignInThrottle {
   /**
    * Counts an attempt before its password is checked, so attempts sent at once cannot all pass
    * a check made before any of them failed. Throws too_many_attempts, with Retry-After, once a
-   * count is used up; a successful sign-in gives its points back.
+   * count is used up; a successful check gives its points back. `message` overrides the
+   * sentence the person reads.
    */
-  async attempt(email: string, address: string): Promise<void> {
+  async attempt(email: string, address: string, message?: string): Promise<void> {
     const [pair, ip] = await Promise.all([
       take(this.byPair, pairKey(email, address)),
       take(this.byAddress, address),
@@ -56,6 +58,7 @@ export class SignInThrottle {
     if (pair > 0 || ip > 0) {
       throw lockedOut(pair > 0 ? 'email locked out at this address' : 'address locked out', {
         seconds: Math.max(pair, ip),
+        message,
       })
     }
 
@@ -63,7 +66,7 @@ export class SignInThrottle {
     // locked email must not use up the email's count for every other address.
     const account = await take(this.byAccount, email)
     if (account > 0) {
-      throw lockedOut('email locked out at every address', { seconds: account })
+      throw lockedOut('email locked out at every address', { seconds: account, message })
     }
   }
 
@@ -82,8 +85,8 @@ function pairKey(email: string, address: string): string {
   return `${address} ${email}`
 }
 
-function lockedOut(detail: string, options: { seconds: number }) {
-  return new DashboardError('too_many_attempts', undefined, {
+function lockedOut(detail: string, options: { seconds: number; message?: string }) {
+  return new DashboardError('too_many_attempts', options.message, {
     detail,
     headers: { 'retry-after': String(options.seconds) },
   })

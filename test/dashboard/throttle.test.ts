@@ -204,4 +204,68 @@ describeEachDialect('dashboard sign-in throttling', (dialect) => {
     })
     expect(owner.statusCode).toBe(200)
   })
+
+  it('counts wrong current passwords of a password change with the sign-ins of that account', async () => {
+    t = await createTestApp(dialect, { signInFailuresPerAccount: 3 })
+    const owner = await setUpOwner(t.app, t.services)
+    const change = (current: string) =>
+      owner.post('/dashboard/api/account/password', {
+        current_password: current,
+        new_password: 'a brand new password',
+      })
+
+    for (let i = 0; i < 3; i++) {
+      const wrong = await change(`wrong current ${i}`)
+      expect(wrong.statusCode).toBe(400)
+      expect(wrong.json().error).toBe('wrong_password')
+    }
+    const locked = await change(PASSWORD)
+
+    expect(locked.statusCode).toBe(429)
+    expect(locked.json()).toEqual({
+      error: 'too_many_attempts',
+      message: 'Too many wrong passwords. Wait a few minutes and try again.',
+    })
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
+    // The same count: a sign-in of that email from this address is locked too, the password
+    // is unchanged, and the owner still signs in from elsewhere with it.
+    expect((await new Browser(t.app).signIn('owner@example.com')).statusCode).toBe(429)
+    const elsewhere = await new Browser(t.app).signIn('owner@example.com', PASSWORD, {
+      remoteAddress: '198.51.100.7',
+    })
+    expect(elsewhere.statusCode).toBe(200)
+  })
+
+  it('counts wrong current passwords sent at once before any of them is checked', async () => {
+    t = await createTestApp(dialect, { signInFailuresPerAccount: 3 })
+    const owner = await setUpOwner(t.app, t.services)
+
+    const guesses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        owner.post('/dashboard/api/account/password', {
+          current_password: `parallel guess ${i}`,
+          new_password: 'a brand new password',
+        }),
+      ),
+    )
+    const statuses = guesses.map((r) => r.statusCode).sort()
+    expect(statuses).toEqual([400, 400, 400, 429, 429, 429, 429, 429, 429, 429])
+  })
+
+  it('forgets the failures of a password change once it succeeds', async () => {
+    t = await createTestApp(dialect, { signInFailuresPerAccount: 3 })
+    const owner = await setUpOwner(t.app, t.services)
+    const change = (current: string, next: string) =>
+      owner.post('/dashboard/api/account/password', {
+        current_password: current,
+        new_password: next,
+      })
+
+    expect((await change('wrong one here', 'a brand new password')).statusCode).toBe(400)
+    expect((await change('wrong two here', 'a brand new password')).statusCode).toBe(400)
+    expect((await change(PASSWORD, 'a brand new password')).statusCode).toBe(200)
+    expect((await change('wrong three here', PASSWORD)).statusCode).toBe(400)
+    expect((await change('wrong four here', PASSWORD)).statusCode).toBe(400)
+    expect((await change('a brand new password', PASSWORD)).statusCode).toBe(200)
+  })
 })

@@ -17,8 +17,8 @@ export function accountRoutes(app: FastifyInstance, services: Services): void {
       const body = request.body ?? {}
       await services.accounts.changePassword(
         caller.user.id,
-        body.current_password,
-        body.new_password,
+        { current: body.current_password, next: body.new_password },
+        request.ip,
       )
 
       // Whoever else held a session of this person is signed out; this browser gets a new one.
