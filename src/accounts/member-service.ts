@@ -1,3 +1,5 @@
+import crypto from 'node:crypto'
+
 import type { Kysely } from 'kysely'
 
 import { isoTime, type Clock } from '../clock.js'
@@ -21,6 +23,7 @@ export interface Member {
 }
 
 export interface PendingInvitation {
+  id: string
   email: string
   role: Role
   created_at: string
@@ -57,14 +60,17 @@ export class MemberService {
   pendingInvitations(orgId: string): Promise<PendingInvitation[]> {
     return this.db
       .selectFrom('invitations')
-      .select(['email', 'role', 'created_at', 'expires_at'])
+      .select(['id', 'email', 'role', 'created_at', 'expires_at'])
       .where('org_id', '=', orgId)
       .where('expires_at', '>', isoTime(this.clock.now()))
       .orderBy('created_at')
       .execute()
   }
 
-  /** Adds a person directly, with a first password the owner hands over. */
+  /**
+   * Adds a person directly, with a first password the owner hands over. An invitation of theirs
+   * to this organization is spent with it: its link could only fail now.
+   */
   async add(
     orgId: string,
     input: { email: unknown; name: unknown; role: unknown; password: unknown },
@@ -74,9 +80,15 @@ export class MemberService {
     const role = checkRole(input.role)
     const passwordHash = await hashPassword(checkPassword(input.password))
 
-    const user = await this.db
-      .transaction()
-      .execute((trx) => insertUser(trx, this.clock, { email, name, passwordHash, orgId, role }))
+    const user = await this.db.transaction().execute(async (trx) => {
+      const inserted = await insertUser(trx, this.clock, { email, name, passwordHash, orgId, role })
+      await trx
+        .deleteFrom('invitations')
+        .where('org_id', '=', orgId)
+        .where('email', '=', email)
+        .execute()
+      return inserted
+    })
     return this.get(orgId, user.id)
   }
 
@@ -90,6 +102,7 @@ export class MemberService {
     const now = this.clock.now()
     const invitation = {
       token_hash: hashToken(token),
+      id: `inv_${crypto.randomBytes(9).toString('base64url')}`,
       org_id: orgId,
       email,
       role,
@@ -105,7 +118,19 @@ export class MemberService {
         .execute()
       await trx.insertInto('invitations').values(invitation).execute()
     })
-    return { token, email, role, expires_at: invitation.expires_at }
+    return { token, id: invitation.id, email, role, expires_at: invitation.expires_at }
+  }
+
+  /** Withdraws a pending invitation: its link stops working at once. */
+  async withdraw(orgId: string, invitationId: string): Promise<void> {
+    const removed = await this.db
+      .deleteFrom('invitations')
+      .where('org_id', '=', orgId)
+      .where('id', '=', invitationId)
+      .executeTakeFirst()
+    if (removed.numDeletedRows === 0n) {
+      throw new DashboardError('not_found', 'That invitation does not exist, or was withdrawn.')
+    }
   }
 
   /** Turns an invitation into an account; the invitation is used up either way it ends. */

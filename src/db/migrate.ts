@@ -8,6 +8,7 @@ import * as imageGroupsAndData from './migrations/004-image-groups-and-data.js'
 import * as accounts from './migrations/005-accounts.js'
 import * as booksByOrg from './migrations/006-books-by-org.js'
 import * as deliveriesByWebhook from './migrations/007-deliveries-by-webhook.js'
+import * as invitationIds from './migrations/008-invitation-ids.js'
 
 /** Migrations in order; each takes the dialect because identity columns differ. */
 const MIGRATIONS = {
@@ -18,6 +19,7 @@ const MIGRATIONS = {
   '005-accounts': accounts,
   '006-books-by-org': booksByOrg,
   '007-deliveries-by-webhook': deliveriesByWebhook,
+  '008-invitation-ids': invitationIds,
 } as const
 
 class StaticMigrations implements MigrationProvider {

@@ -241,6 +241,8 @@ export interface SetupTokenTable {
 
 export interface InvitationTable {
   token_hash: string
+  /** What the dashboard names it by; the token's hash never leaves the server. */
+  id: string
   org_id: string
   email: string
   role: Role

@@ -83,6 +83,97 @@ describeEachDialect('dashboard members, roles and organizations', (dialect) => {
     expect(replay.json().error).toBe('invitation_invalid')
   })
 
+  async function invite(owner: Browser, email: string) {
+    const invited = await owner.post('/dashboard/api/invitations', { email, role: 'member' })
+    expect(invited.statusCode).toBe(201)
+    const { id, link } = invited.json()
+    return { id: id as string, token: new URL(link).hash.replace('#token=', '') }
+  }
+
+  async function accept(token: string) {
+    const browser = new Browser(t.app)
+    await browser.open()
+    return browser.post('/dashboard/api/invitations/accept', {
+      token,
+      name: 'Mia',
+      password: PASSWORD,
+    })
+  }
+
+  it('withdraws a pending invitation: it leaves the list and its link stops working', async () => {
+    const owner = await setUpOwner(t.app, t.services)
+    const { id, token } = await invite(owner, 'mia@example.com')
+    const listed = (await owner.get('/dashboard/api/members')).json().invitations
+    expect(listed).toEqual([
+      {
+        id,
+        email: 'mia@example.com',
+        role: 'member',
+        created_at: expect.any(String),
+        expires_at: expect.any(String),
+      },
+    ])
+    expect(id).toMatch(/^inv_[\w-]{12}$/)
+
+    const withdrawn = await owner.request('DELETE', `/dashboard/api/invitations/${id}`)
+
+    expect(withdrawn.statusCode).toBe(204)
+    expect(withdrawn.body).toBe('')
+    expect((await owner.get('/dashboard/api/members')).json().invitations).toEqual([])
+    const accepted = await accept(token)
+    expect(accepted.statusCode).toBe(400)
+    expect(accepted.json().error).toBe('invitation_invalid')
+    const again = await owner.request('DELETE', `/dashboard/api/invitations/${id}`)
+    expect(again.statusCode).toBe(404)
+    expect(again.json()).toEqual({
+      error: 'not_found',
+      message: 'That invitation does not exist, or was withdrawn.',
+    })
+  })
+
+  it('lets only owners withdraw invitations, and only of their own organization', async () => {
+    const owner = await setUpOwner(t.app, t.services)
+    const { id, token } = await invite(owner, 'mia@example.com')
+    const member = await signedInMember(
+      t.app,
+      t.services,
+      'Acme Lending',
+      'm@example.com',
+      'member',
+    )
+    const rival = await signedInMember(t.app, t.services, 'Rival Bank', 'boss@rival.example')
+
+    const byMember = await member.browser.request('DELETE', `/dashboard/api/invitations/${id}`)
+    expect(byMember.statusCode).toBe(403)
+    expect(byMember.json().error).toBe('forbidden')
+    const byRival = await rival.browser.request('DELETE', `/dashboard/api/invitations/${id}`)
+    expect(byRival.statusCode).toBe(404)
+    expect(byRival.json().error).toBe('not_found')
+    const unknown = await owner.request('DELETE', '/dashboard/api/invitations/inv_nothing')
+    expect(unknown.statusCode).toBe(404)
+
+    expect((await owner.get('/dashboard/api/members')).json().invitations).toMatchObject([{ id }])
+    expect((await accept(token)).statusCode).toBe(201)
+  })
+
+  it('spends the pending invitation of a person the owner adds directly', async () => {
+    const owner = await setUpOwner(t.app, t.services)
+    const { token } = await invite(owner, 'mia@example.com')
+
+    const added = await owner.post('/dashboard/api/members', {
+      email: 'Mia@Example.com',
+      name: 'Mia',
+      role: 'read_only',
+      password: PASSWORD,
+    })
+
+    expect(added.statusCode).toBe(201)
+    expect((await owner.get('/dashboard/api/members')).json().invitations).toEqual([])
+    const accepted = await accept(token)
+    expect(accepted.statusCode).toBe(400)
+    expect(accepted.json().error).toBe('invitation_invalid')
+  })
+
   it('lets only owners manage members, and read-only members write nothing', async () => {
     await setUpOwner(t.app, t.services)
     const org = await t.services.organizations.ensure('Acme Lending')

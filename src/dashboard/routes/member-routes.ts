@@ -5,6 +5,7 @@ import { callerOf } from '../session-auth.js'
 
 type Body = Record<string, unknown>
 type UserParams = { Params: { userId: string }; Body: Body }
+type InvitationParams = { Params: { invitationId: string } }
 
 const MANAGE = { config: { right: 'manage' as const } }
 
@@ -43,6 +44,11 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
     // The token travels in the fragment, which browsers never send to a server or a Referer.
     const link = `${config.publicUrl}/dashboard/invite#token=${token}`
     return reply.code(201).send({ ...invitation, link })
+  })
+
+  app.delete<InvitationParams>('/invitations/:invitationId', MANAGE, async (request, reply) => {
+    await members.withdraw(callerOf(request).session.org_id, request.params.invitationId)
+    return reply.code(204).send()
   })
 
   app.patch<UserParams>('/members/:userId', MANAGE, async (request) => {
