@@ -30,12 +30,17 @@ export interface Credential {
   secrets: SecretInfo[]
 }
 
+/**
+ * What a credential is created from, as the CLI or a JSON body gave it: values of the wrong
+ * type are refused here, for both, rather than read as absent.
+ */
 export interface CreateCredential {
-  name: string
+  name: unknown
   org?: string
-  scope?: string
-  /** ISO-8601 time after which the credential gets no new token. */
-  expiresAt?: string
+  /** Space-separated scopes; absent (or empty) means every scope. */
+  scope?: unknown
+  /** ISO-8601 time after which the credential gets no new token; absent or empty for never. */
+  expiresAt?: unknown
 }
 
 export interface IssuedSecret {
@@ -217,10 +222,10 @@ export class CredentialService {
     }
   }
 
-  private checkExpiry(expiresAt: string | undefined): string | null {
-    if (expiresAt === undefined) return null
+  private checkExpiry(expiresAt: unknown): string | null {
+    if (expiresAt === undefined || expiresAt === '') return null
 
-    const ms = Date.parse(expiresAt)
+    const ms = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN
     if (Number.isNaN(ms)) throw new ValidationError('"expires_at" must be an ISO-8601 time')
     if (ms <= this.clock.now()) throw new ValidationError('"expires_at" must be in the future')
     return isoTime(ms)
@@ -241,22 +246,26 @@ function toCredential(client: ClientRow, secrets: ClientSecretRow[]): Credential
   }
 }
 
-function checkName(name: string): string {
-  const trimmed = name.trim()
+function checkName(name: unknown): string {
+  const trimmed = typeof name === 'string' ? name.trim() : ''
   if (trimmed === '' || trimmed.length > 100) {
     throw new ValidationError('"name" must be 1 to 100 characters')
   }
   return trimmed
 }
 
-/** No scope given grants all of them; otherwise each must be one Quire knows. */
-function checkScope(raw: string | undefined): string {
-  if (raw === undefined || raw.trim() === '') return formatScope(SCOPES)
+/**
+ * No scope given grants all of them; otherwise each must be one Quire knows. Anything but a
+ * string (a number, a list, null) is refused: read as "none given" it would grant everything.
+ */
+function checkScope(raw: unknown): string {
+  const refused = () =>
+    new ValidationError(`"scope" must be a space-separated subset of: ${SCOPES.join(' ')}`)
+  if (raw === undefined) return formatScope(SCOPES)
+  if (typeof raw !== 'string') throw refused()
+  if (raw.trim() === '') return formatScope(SCOPES)
 
   const scopes = parseScope(raw.trim().replace(/\s+/g, ' '))
-  const unknown = scopes?.find((s) => !isScope(s))
-  if (scopes === undefined || unknown !== undefined) {
-    throw new ValidationError(`"scope" must be a space-separated subset of: ${SCOPES.join(' ')}`)
-  }
+  if (scopes === undefined || scopes.some((s) => !isScope(s))) throw refused()
   return formatScope(scopes)
 }

@@ -2,6 +2,7 @@ import zlib from 'node:zlib'
 
 import { afterEach, beforeEach, expect, it } from 'vitest'
 
+import { SCOPES } from '../../src/oauth/scopes.js'
 import { createTestApp, describeEachDialect, type TestApp } from '../support/app.js'
 import { basic } from '../support/oauth.js'
 import { setUpOwner, signedInMember } from './browser.js'
@@ -172,6 +173,43 @@ describeEachDialect('dashboard credentials and Postman', (dialect) => {
     )
     expect(revoke.statusCode).toBe(403)
     expect((await t.services.credentials.get(credential.client_id)).revoked_at).toBeNull()
+  })
+
+  it('refuses a name, scope or expiry of the wrong JSON type instead of reading it as absent', async () => {
+    const owner = await setUpOwner(t.app, t.services)
+    const create = (body: Record<string, unknown>) =>
+      owner.post('/dashboard/api/credentials', { name: 'x', ...body })
+    const scopeRule = /^"scope" must be a space-separated subset of: books:read /
+
+    for (const scope of [123, ['books:read'], null, true, { books: 'read' }]) {
+      const response = await create({ scope })
+      expect(response.statusCode, JSON.stringify(scope)).toBe(400)
+      expect(response.json().error).toBe('invalid_input')
+      expect(response.json().message).toMatch(scopeRule)
+    }
+    for (const name of [123, ['laptop'], null, { name: 'laptop' }]) {
+      const response = await create({ name })
+      expect(response.statusCode, JSON.stringify(name)).toBe(400)
+      expect(response.json()).toEqual({
+        error: 'invalid_input',
+        message: '"name" must be 1 to 100 characters',
+      })
+    }
+    for (const expires_at of [4102444800, 4102444800000, ['2100-01-01T00:00:00Z'], null, true]) {
+      const response = await create({ expires_at })
+      expect(response.statusCode, JSON.stringify(expires_at)).toBe(400)
+      expect(response.json()).toEqual({
+        error: 'invalid_input',
+        message: '"expires_at" must be an ISO-8601 time',
+      })
+    }
+    expect(await t.services.credentials.list()).toEqual([])
+
+    // Absent, or empty as the app's form sends them: every scope, no expiry.
+    const plain = await create({ scope: '', expires_at: '' })
+    expect(plain.statusCode).toBe(201)
+    expect(plain.json().credential).toMatchObject({ expires_at: null })
+    expect(plain.json().credential.scope.split(' ').sort()).toEqual([...SCOPES].sort())
   })
 
   it('gives the Postman settings, the collection and an environment without the secret', async () => {

@@ -22,14 +22,12 @@ export function credentialRoutes(app: FastifyInstance, services: Services): void
 
   app.post<{ Body: Body }>('/credentials', async (request, reply) => {
     const body = request.body ?? {}
+    // Passed as sent: the service refuses a value of the wrong type rather than drop it.
     const issued = await credentials.create({
-      name: typeof body.name === 'string' ? body.name : '',
+      name: body.name,
       org: orgOf(request),
-      ...(typeof body.scope === 'string' && { scope: body.scope }),
-      ...(typeof body.expires_at === 'string' &&
-        body.expires_at !== '' && {
-          expiresAt: body.expires_at,
-        }),
+      scope: body.scope,
+      expiresAt: body.expires_at,
     })
     return reply.code(201).header('cache-control', 'no-store').send(issued)
   })
