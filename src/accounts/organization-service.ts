@@ -55,6 +55,16 @@ export class OrganizationService {
       .executeTakeFirst()
   }
 
+  /** Every organization, oldest first. */
+  async list(): Promise<Organization[]> {
+    return this.db
+      .selectFrom('organizations')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('name')
+      .execute()
+  }
+
   async get(id: string): Promise<Organization> {
     const org = await this.db
       .selectFrom('organizations')

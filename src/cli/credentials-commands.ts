@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
 
+import type { OrganizationService } from '../accounts/organization-service.js'
 import type { Config } from '../config.js'
 import type { Credential, IssuedSecret } from '../credentials/credential-service.js'
+import { ValidationError } from '../errors.js'
 import { printJson, printLines } from './output.js'
 import { withServices } from './with-services.js'
 
@@ -19,7 +21,10 @@ export function credentialsCommands(program: Command, config: () => Config): voi
     .command('create')
     .description('create a credential and print its secret, once')
     .requiredOption('--name <name>', 'what the credential is for')
-    .option('--org <org>', 'organization name or id (created if missing)')
+    .option(
+      '--org <org>',
+      'organization name or id (created if missing); without it, the only organization there is',
+    )
     .option('--scope <scope>', 'space-separated scopes; all by default')
     .option('--expires-at <time>', 'ISO-8601 time after which it gets no new token')
     .option('--json', 'print one JSON object')
@@ -27,10 +32,10 @@ export function credentialsCommands(program: Command, config: () => Config): voi
       async (
         options: JsonFlag & { name: string; org?: string; scope?: string; expiresAt?: string },
       ) => {
-        const issued = await withServices(config(), (s) =>
+        const issued = await withServices(config(), async (s) =>
           s.credentials.create({
             name: options.name,
-            org: options.org,
+            org: options.org ?? (await onlyOrganization(s.organizations)),
             scope: options.scope,
             expiresAt: options.expiresAt,
           }),
@@ -83,6 +88,20 @@ export function credentialsCommands(program: Command, config: () => Config): voi
       if (options.json) printJson(credential)
       else printLines([`revoked ${credential.client_id}`])
     })
+}
+
+/**
+ * The organization a credential goes to when none is named: the dashboard's setup creates its
+ * organization under the name the owner typed, and a credential put anywhere else would never
+ * show there. With no organization yet, the default one is created as before.
+ */
+async function onlyOrganization(organizations: OrganizationService): Promise<string | undefined> {
+  const all = await organizations.list()
+  if (all.length === 0) return undefined
+  if (all.length === 1) return all[0]?.id
+
+  const names = all.map((org) => JSON.stringify(org.name)).join(', ')
+  throw new ValidationError(`there are several organizations (${names}): choose one with --org`)
 }
 
 function printIssued(issued: IssuedSecret, json: boolean | undefined): void {

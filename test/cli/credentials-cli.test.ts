@@ -78,6 +78,35 @@ describe('quire credentials (CLI)', () => {
     expect(plain.stdout).toContain('shown only now')
   })
 
+  it('puts a credential into the only organization when --org is not given', async () => {
+    const first = await json('credentials', 'create', '--name', 'a', '--org', 'Crédit Agricole')
+
+    const second = await json('credentials', 'create', '--name', 'b')
+
+    expect(second.org_id).toBe(first.org_id)
+    expect(await json('credentials', 'list', '--org', 'Crédit Agricole')).toHaveLength(2)
+  })
+
+  it('creates the default organization when there is none yet', async () => {
+    const created = await json('credentials', 'create', '--name', 'a')
+    const listed = await json('credentials', 'list', '--org', 'default')
+    expect(listed.map((c: { client_id: string }) => c.client_id)).toEqual([created.client_id])
+  })
+
+  it('asks for --org when there are several organizations, and lists them all without it', async () => {
+    await json('credentials', 'create', '--name', 'a', '--org', 'Smith & Sons, Inc.')
+    await json('credentials', 'create', '--name', 'b', '--org', 'Crédit Agricole')
+
+    const refused = await quire('credentials', 'create', '--name', 'c')
+
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe(
+      'quire: there are several organizations ("Smith & Sons, Inc.", "Crédit Agricole"): ' +
+        'choose one with --org\n',
+    )
+    expect(await json('credentials', 'list')).toHaveLength(2)
+  })
+
   it('refuses an organization name with control characters or other punctuation', async () => {
     for (const org of ['Acme\u0007Bank', 'Acme <Bank>', ' ']) {
       const result = await quire('credentials', 'create', '--name', 'x', '--org', org)
