@@ -287,6 +287,25 @@ suite(title, () => {
     expect(await page.getByText('This page needs the invitation link').count()).toBe(0)
   })
 
+  it('withdraws a pending invitation after a confirmation, and its link stops working', async () => {
+    await dash.signIn(OWNER)
+    const link = await dash.invite('withdrawn@example.com')
+    const withdraw = page.getByRole('button', {
+      name: 'Withdraw the invitation of withdrawn@example.com',
+    })
+
+    await withdraw.click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Withdraw' }).click()
+    await withdraw.waitFor({ state: 'detached' })
+
+    await page.context().clearCookies()
+    await page.goto(link)
+    await page.getByLabel('Your name').fill('Wendy')
+    await page.getByLabel('Password').fill('a long enough password')
+    await page.getByRole('button', { name: 'Create my account' }).click()
+    await page.getByRole('alert').getByText('This invitation is not valid or has expired').waitFor()
+  })
+
   it('goes on working in a tab whose CSRF token changed with a sign-in in another tab', async () => {
     await dash.signIn(OWNER)
     await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
