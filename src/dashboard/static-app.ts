@@ -34,7 +34,7 @@ const CONTENT_SECURITY_POLICY = [
 
 /**
  * Registered under the /dashboard prefix. Serves the app's files, and index.html for every other page path so the
- * app's own routes survive a reload.
+ * app's own routes survive a reload; a missing file under assets/ is a 404.
  */
 export async function staticApp(app: FastifyInstance): Promise<void> {
   const root = webRoot()
@@ -76,9 +76,21 @@ export async function staticApp(app: FastifyInstance): Promise<void> {
   }
   app.get('/', page)
   app.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return reply.code(404).send({ error: 'not_found', message: 'no such page' })
-    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return notFound(reply)
+    // A tab left open across an upgrade asks for the old build's hashed files: the page in
+    // their place would be run as script or style, so they are missing, not app paths.
+    if (isAssetPath(request.url)) return notFound(reply)
     return page(request, reply)
   })
+}
+
+function notFound(reply: FastifyReply) {
+  return reply
+    .code(404)
+    .header('cache-control', 'no-cache')
+    .send({ error: 'not_found', message: 'no such page' })
+}
+
+function isAssetPath(url: string): boolean {
+  return url.split('?')[0]?.startsWith('/dashboard/assets/') === true
 }

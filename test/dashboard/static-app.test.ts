@@ -51,6 +51,22 @@ describe('the dashboard app at /dashboard', () => {
     }
   })
 
+  it('answers a missing built file with 404, not the page a script tag would run', async () => {
+    for (const url of ['/dashboard/assets/nope.js', '/dashboard/assets/old-1a2b3c.css?v=1']) {
+      for (const method of ['GET', 'HEAD'] as const) {
+        const response = await t.app.inject({ method, url })
+        expect(response.statusCode, `${method} ${url}`).toBe(404)
+        expect(response.headers['content-type']).toMatch(/^application\/json/)
+        expect(response.headers['cache-control']).toBe('no-cache')
+        if (method === 'GET')
+          expect(response.json()).toEqual({ error: 'not_found', message: 'no such page' })
+      }
+    }
+    const page = await t.app.inject({ method: 'GET', url: '/dashboard/books/assets/x.js' })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('<div id="root"></div>')
+  })
+
   it('keeps /dashboard out of the public API description', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json()
     expect(Object.keys(spec.paths).filter((p) => p.startsWith('/dashboard'))).toEqual([])
