@@ -125,7 +125,10 @@ export async function createServices(config: Config, options: ServiceOptions): P
   const documentServices = createDocumentServices(config, storage, clock, webhooks, (error) =>
     logEvents.backgroundFailed(options.log, 'document pipeline', error),
   )
-  if (options.background === true) await startDocumentWork(documentServices, storage)
+  if (options.background === true)
+    await startDocumentWork(documentServices, storage, (error) =>
+      logEvents.backgroundFailed(options.log, 'page render sweep', error),
+    )
   const usage = new UsageCounter(db, clock, USAGE_FLUSH_MS, (error) =>
     logEvents.backgroundFailed(options.log, 'usage counts', error),
   )

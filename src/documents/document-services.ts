@@ -13,10 +13,12 @@ import { DiskBlobStore } from './disk-blob-store.js'
 import { DocumentEvents, type WebhookEmitter } from './document-events.js'
 import { DocumentService } from './document-service.js'
 import { ImageGroupFinisher } from './image-group-finisher.js'
+import { GONE_STATUSES } from './document-values.js'
 import { ImageGroupService } from './image-group-service.js'
 import { ImagePdfBuilder } from './image-pdf-builder.js'
 import { JsonUploadService } from './json-upload-service.js'
 import { PostgresBlobStore } from './postgres-blob-store.js'
+import { RenderCache, type LiveDocuments } from './render-cache.js'
 import { clearFolder, Staging } from './staging.js'
 import { UploadService } from './upload-service.js'
 
@@ -25,6 +27,8 @@ export interface DocumentServices {
   /** Where the PostgreSQL store copies blobs for the parser child to read. */
   scratchDir: string
   blobs: BlobStore
+  /** Page thumbnails made from stored files, removed with them. */
+  renders: RenderCache
   /** Parses files while their upload request waits: page counts only, so it is seldom busy. */
   inspector: PdfInspector
   /** Parses stored files for the pipeline, so a slow document there never holds up uploads. */
@@ -43,6 +47,8 @@ const POLL_MS = 1_000
 const MAX_ATTEMPTS = 3
 /** Blobs younger than this may belong to an upload still in flight on another node. */
 const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000
+/** How often a node sharing PostgreSQL looks for renders of documents another node removed. */
+const RENDER_SWEEP_MS = 60 * 60 * 1000
 
 /** Storage, inspection and the pipeline for documents, wired from the configuration. */
 export function createDocumentServices(
@@ -59,6 +65,7 @@ export function createDocumentServices(
     storage.dialect === 'postgres'
       ? new PostgresBlobStore(db, scratchDir)
       : new DiskBlobStore(path.join(config.dataDir, 'blobs'))
+  const renders = new RenderCache(path.join(config.dataDir, 'thumbnails'))
   const limits = { memoryBytes: config.inspectMemoryBytes, timeoutMs: config.inspectTimeoutMs }
   const inspector = new PdfInspector(limits, config.uploadInspectors)
   const pipelineInspector = new PdfInspector(limits, config.pipelineConcurrency)
@@ -77,6 +84,7 @@ export function createDocumentServices(
   const pipeline = new PipelineRunner(
     db,
     blobs,
+    renders,
     stages,
     documentEvents,
     clock,
@@ -93,6 +101,7 @@ export function createDocumentServices(
     staging,
     scratchDir,
     blobs,
+    renders,
     inspector,
     pipelineInspector,
     documentEvents,
@@ -134,12 +143,13 @@ export function createDocumentServices(
 
 /**
  * Background start-up of a serving process: clears staged files a killed process left, removes
- * orphaned blobs, and starts the pipeline, which resumes whatever the database says is
- * unfinished.
+ * orphaned blobs and renders of removed documents, and starts the pipeline, which resumes
+ * whatever the database says is unfinished.
  */
 export async function startDocumentWork(
   services: DocumentServices,
   storage: Storage,
+  onError: (error: unknown) => void,
 ): Promise<void> {
   // With SQLite one serving process owns the data dir: whatever a killed one left (a blob it
   // stored but never recorded, a lease on a document) is nobody's now, whatever its age.
@@ -164,10 +174,25 @@ export async function startDocumentWork(
       .execute()
     return new Set([...rows, ...images].map((r) => r.blob_key as string))
   }, orphanMinAge)
+  const sweepEvery = ownsEverything ? undefined : RENDER_SWEEP_MS
+  await services.renders.startSweeping(liveDocuments(storage), sweepEvery, onError)
   await services.pipeline.start(ownsEverything)
 }
 
+function liveDocuments(storage: Storage): LiveDocuments {
+  return async (uuids) => {
+    const rows = await storage.db
+      .selectFrom('documents')
+      .select('uuid')
+      .where('uuid', 'in', uuids)
+      .where('status', 'not in', GONE_STATUSES)
+      .execute()
+    return new Set(rows.map((row) => row.uuid))
+  }
+}
+
 export async function stopDocumentWork(services: DocumentServices): Promise<void> {
+  services.renders.stop()
   await services.pipeline.stop()
   services.inspector.close()
   services.pipelineInspector.close()

@@ -9,6 +9,7 @@ import {
   UNFINISHED_STATUSES,
 } from '../documents/document-values.js'
 import type { BlobStore } from '../documents/blob-store.js'
+import type { RenderCache } from '../documents/render-cache.js'
 
 /** One step of document processing; stages run in order and any may reject the document. */
 export interface PipelineStage {
@@ -49,6 +50,7 @@ export class PipelineRunner {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly blobs: BlobStore,
+    private readonly renders: RenderCache,
     private readonly stages: readonly PipelineStage[],
     private readonly events: DocumentEvents,
     private readonly clock: Clock,
@@ -240,10 +242,11 @@ export class PipelineRunner {
   }
 
   /**
-   * A removed document: its blob goes first, with the images it was made from, then the row is
-   * marked DELETED. Each step may run again after a crash.
+   * A removed document: its blob goes first, with the page renders made from it and the images
+   * it was made from, then the row is marked DELETED. Each step may run again after a crash.
    */
   private async purge(document: DocumentRow): Promise<void> {
+    await this.renders.remove(document.uuid)
     if (document.blob_key !== null) await this.blobs.remove(document.blob_key)
     if (document.image_group_pk !== null) await this.purgeImages(document.image_group_pk)
     await this.db

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { residentBytes } from '../../analysis/isolated-worker.js'
+import type { RenderCache } from '../../documents/render-cache.js'
 
 export interface RenderLimits {
   memoryBytes: number
@@ -16,32 +17,32 @@ const WATCH_MS = 50
 
 /**
  * Renders page thumbnails in a child process per page, one at a time, killed past a memory
- * ceiling or a deadline (DESIGN.md, hostile documents). Thumbnails are kept in a cache folder,
- * so each page is rendered once per node.
+ * ceiling or a deadline (DESIGN.md, hostile documents). Thumbnails are kept in the render
+ * cache, so each page is rendered once per node.
  */
 export class ThumbnailRenderer {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
-    private readonly cacheDir: string,
+    private readonly cache: RenderCache,
     private readonly limits: RenderLimits,
   ) {}
 
   /** The cached PNG's path, rendering it first from `pdf()` (a local file) when missing. */
   async thumbnail(
-    key: string,
+    documentUuid: string,
     page: number,
     width: number,
     pdf: () => Promise<{ path: string; done(): Promise<void> }>,
   ): Promise<{ outcome: RenderOutcome; file?: string }> {
-    const file = path.join(this.cacheDir, `${key}-${page}-${width}.png`)
+    const file = this.cache.fileFor(documentUuid, page, width)
     if (fs.existsSync(file)) return { outcome: 'rendered', file }
 
     const run = this.queue.then(async () => {
       if (fs.existsSync(file)) return 'rendered' as const
       const source = await pdf()
       try {
-        fs.mkdirSync(this.cacheDir, { recursive: true })
+        fs.mkdirSync(path.dirname(file), { recursive: true })
         return await this.render(source.path, page, file, width)
       } finally {
         await source.done()
@@ -72,9 +73,7 @@ export class ThumbnailRenderer {
         clearTimeout(deadline)
         clearInterval(memory)
         child.kill('SIGKILL')
-        if (outcome === 'rendered') fs.renameSync(partial, out)
-        else fs.rmSync(partial, { force: true })
-        resolve(outcome)
+        resolve(outcome === 'rendered' ? moveInPlace(partial, out) : discard(partial, outcome))
       }
       const deadline = setTimeout(() => finish('failed'), this.limits.timeoutMs)
       const memory = setInterval(() => {
@@ -87,6 +86,24 @@ export class ThumbnailRenderer {
       })
     })
   }
+}
+
+/**
+ * The finished render takes its place; when the document's renders were removed meanwhile (it
+ * is being deleted), its folder is gone and so is the render.
+ */
+function moveInPlace(partial: string, out: string): RenderOutcome {
+  try {
+    fs.renameSync(partial, out)
+    return 'rendered'
+  } catch {
+    return discard(partial, 'failed')
+  }
+}
+
+function discard(partial: string, outcome: RenderOutcome): RenderOutcome {
+  fs.rmSync(partial, { force: true })
+  return outcome
 }
 
 /** The compiled child next to this module; from the TypeScript sources (tests), the built one. */
