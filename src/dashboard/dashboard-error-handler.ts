@@ -16,6 +16,7 @@ const FROM_API: Partial<Record<ApiErrorCode, [DashboardErrorCode, string?]>> = {
   1501: ['not_found', 'That document does not exist, or was removed.'],
   1801: ['not_found', 'That webhook does not exist, or was deleted.'],
   1802: ['conflict', 'An organization has at most 5 webhooks. Delete one first.'],
+  6001: ['invalid_input', '"form_type" is not a document type Quire knows.'],
   8001: ['invalid_input', 'Upload one file at a time.'],
   8002: ['conflict', 'This book is full: it holds as many documents or pages as allowed.'],
 }

@@ -14,6 +14,7 @@ import { runNewman } from './support/newman.js'
 import { startServer, type QuireServer } from './support/server.js'
 
 const STATEMENT = path.join(FIXTURES, 'bank/aws-credit-card-stmt.pdf')
+const W2 = path.join(FIXTURES, 'tax/google-2020-form-w2.pdf')
 
 /** A webhook receiver on this machine that records what it gets. */
 interface Receiver {
@@ -241,6 +242,32 @@ suite(title, () => {
       if (width === 0) await page.waitForTimeout(100)
     }
     expect(width).toBe(240)
+  })
+
+  it('uploads with a document type and shows it, and an untyped one as not classified', async () => {
+    await dash.signIn(OWNER)
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    await page.getByLabel('Book name').fill('Applicant 43')
+    await page.getByRole('button', { name: 'Create book' }).click()
+    await page.getByRole('heading', { name: 'Applicant 43' }).waitFor()
+
+    await page.getByLabel('Document type').selectOption({ label: 'W-2' })
+    await dash.dropFile('.dropzone', W2, 'w2.pdf')
+    await page.locator('.uploads li', { hasText: 'w2.pdf (W-2)' }).getByText('uploaded').waitFor()
+    await page.getByLabel('Document type').selectOption({ label: 'Not specified' })
+    await dash.dropFile('.dropzone', STATEMENT, 'statement.pdf')
+    await page.locator('.uploads li', { hasText: 'statement.pdf' }).getByText('uploaded').waitFor()
+
+    const typed = page.locator('tr[data-doc="w2.pdf"]')
+    await typed.locator('.status', { hasText: 'Complete' }).waitFor({ timeout: 60_000 })
+    await expect(typed.locator('td').nth(2).textContent()).resolves.toBe('W-2')
+    const untyped = page.locator('tr[data-doc="statement.pdf"]')
+    await untyped.locator('.status', { hasText: 'Complete' }).waitFor({ timeout: 60_000 })
+    await expect(untyped.locator('td').nth(2).textContent()).resolves.toBe('Not classified')
+
+    await page.getByRole('link', { name: 'w2.pdf', exact: true }).click()
+    await page.getByRole('heading', { name: 'w2.pdf' }).waitFor()
+    await expect(page.locator('dl').textContent()).resolves.toContain('TypeW-2')
   })
 
   it('adds a webhook, sends a test event and sees the delivery, signed after a secret rotation', async () => {

@@ -1,13 +1,14 @@
 import { csrfHeader, Problem, problemOf } from './api'
 
 /**
- * Uploads one file with XMLHttpRequest, the one browser API that reports upload progress.
- * Resolves with the created document; rejects with a Problem in words.
+ * Uploads one file with XMLHttpRequest, the one browser API that reports upload progress, and
+ * `fields` beside it. Resolves with the created document; rejects with a Problem in words.
  */
 export function uploadFile(
   url: string,
   file: File,
   onProgress: (fraction: number) => void,
+  fields: Record<string, string> = {},
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest()
@@ -35,6 +36,7 @@ export function uploadFile(
       else reject(problemOf(request.status, body))
     }
     const form = new FormData()
+    for (const [name, value] of Object.entries(fields)) form.append(name, value)
     form.append('upload', file, file.name)
     request.send(form)
   })

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { DocumentRow } from '../../db/schema.js'
 import { DOCUMENT_KINDS } from '../../documents/document-values.js'
 import { readUpload } from '../../documents/read-upload.js'
+import { readFormType } from '../../documents/upload-handler.js'
 import type { Services } from '../../services.js'
 import { DashboardError } from '../dashboard-errors.js'
 import { callerOf } from '../session-auth.js'
@@ -61,18 +62,24 @@ export function bookRoutes(app: FastifyInstance, services: Services): void {
 
   app.post<BookParams>('/books/:uuid/documents', async (request, reply) => {
     const book = await bookOf(request, request.params.uuid)
-    const { file } = await readUpload(request, services.staging, services.config.uploadMaxBytes)
+    const { file, fields } = await readUpload(
+      request,
+      services.staging,
+      services.config.uploadMaxBytes,
+    )
     if (file === undefined)
       throw new DashboardError('invalid_input', 'Choose a PDF file to upload.')
 
     try {
+      // The type the person chose, checked as the bearer API checks `form_type`.
+      const formType = readFormType(fields.form_type)
       const outcome = await services.uploads.accept({
         orgId: book.org_id,
         book,
         staged: file.staged,
         name: file.filename,
         kind: 'UPLOADED',
-        formType: null,
+        formType,
       })
       // A duplicate or unreadable file is refused with the reason the bearer API gives.
       if (!outcome.ok) throw new DashboardError('invalid_input', outcome.rejection.message.trim())

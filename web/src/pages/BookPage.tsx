@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'rea
 
 import { api, Problem } from '../api'
 import { ConfirmButton } from '../components/dialogs'
+import { FORM_TYPE_NAMES, formTypeName } from '../components/form-types'
 import { ErrorNote, Field, useAction } from '../components/forms'
 import { Loading, useLoad } from '../components/load'
 import { Link, navigate } from '../router'
@@ -30,6 +31,8 @@ const POLL_MS = 2000
 interface Upload {
   id: number
   name: string
+  /** The form type it was sent with; '' when none. */
+  formType: string
   progress: number
   state: 'uploading' | 'done' | 'failed'
   error?: string
@@ -160,8 +163,11 @@ export function statusName(status: string): string {
   return names[status] ?? status
 }
 
-export function typeName(doc: Doc): string {
-  return (doc.form_type ?? doc.document_class ?? 'not yet known').replaceAll('_', ' ').toLowerCase()
+/** What the document is; a finished one nobody named a type for is not classified. */
+export function typeName(doc: Pick<Doc, 'status' | 'form_type' | 'document_class'>): string {
+  const type = doc.form_type ?? doc.document_class
+  if (type !== null) return formTypeName(type)
+  return UNFINISHED.includes(doc.status) ? 'Not yet known' : 'Not classified'
 }
 
 function Rename({ book, onDone }: { book: Book; onDone: () => void }) {
@@ -189,10 +195,14 @@ function Rename({ book, onDone }: { book: Book; onDone: () => void }) {
 
 let nextUpload = 1
 
-/** Drop files here (or choose them); each gets its own progress bar and outcome. */
+/**
+ * Drop files here (or choose them); each gets its own progress bar and outcome, and the
+ * document type chosen when it was dropped.
+ */
 function Uploader({ url, onUploaded }: { url: string; onUploaded: () => void }) {
   const [uploads, setUploads] = useState<Upload[]>([])
   const [over, setOver] = useState(false)
+  const [formType, setFormType] = useState('')
   const input = useRef<HTMLInputElement>(null)
 
   const update = (id: number, change: Partial<Upload>) =>
@@ -201,8 +211,10 @@ function Uploader({ url, onUploaded }: { url: string; onUploaded: () => void }) 
   const start = (files: FileList | null) => {
     for (const file of Array.from(files ?? [])) {
       const id = nextUpload++
-      setUploads((all) => [...all, { id, name: file.name, progress: 0, state: 'uploading' }])
-      uploadFile(url, file, (progress) => update(id, { progress })).then(
+      const upload: Upload = { id, name: file.name, formType, progress: 0, state: 'uploading' }
+      setUploads((all) => [...all, upload])
+      const fields: Record<string, string> = formType === '' ? {} : { form_type: formType }
+      uploadFile(url, file, (progress) => update(id, { progress }), fields).then(
         () => {
           update(id, { progress: 1, state: 'done' })
           onUploaded()
@@ -225,6 +237,25 @@ function Uploader({ url, onUploaded }: { url: string; onUploaded: () => void }) 
   return (
     <section className="card" aria-labelledby="upload-title">
       <h2 id="upload-title">Upload documents</h2>
+      <div className="field">
+        <label htmlFor="upload-form-type">Document type</label>
+        <select
+          id="upload-form-type"
+          value={formType}
+          aria-describedby="upload-form-type-hint"
+          onChange={(event) => setFormType(event.target.value)}
+        >
+          <option value="">Not specified</option>
+          {Object.entries(FORM_TYPE_NAMES).map(([value, name]) => (
+            <option key={value} value={value}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <p className="hint" id="upload-form-type-hint">
+          Applies to the files you add next. Documents uploaded without a type are not classified.
+        </p>
+      </div>
       <div
         className={over ? 'dropzone over' : 'dropzone'}
         onDragOver={(event) => {
@@ -255,7 +286,10 @@ function Uploader({ url, onUploaded }: { url: string; onUploaded: () => void }) 
         <ul className="uploads" aria-live="polite">
           {uploads.map((u) => (
             <li key={u.id}>
-              <span>{u.name}</span>{' '}
+              <span>
+                {u.name}
+                {u.formType !== '' && ` (${formTypeName(u.formType)})`}
+              </span>{' '}
               <progress max={1} value={u.progress} aria-label={`Upload of ${u.name}`} />{' '}
               {u.state === 'done' && <span>uploaded</span>}
               {u.state === 'failed' && <span className="error">{u.error}</span>}
