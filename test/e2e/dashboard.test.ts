@@ -270,6 +270,55 @@ suite(title, () => {
     await expect(page.locator('dl').textContent()).resolves.toContain('TypeW-2')
   })
 
+  it('pages through more books than one page holds, keeping the search', async () => {
+    await dash.signIn(OWNER)
+    const issued = await dash.createCredential('Book loader')
+    await page.getByRole('button', { name: 'I have stored the secret' }).click()
+    const token = (await (await dash.token(issued.clientId, issued.secret)).json()) as {
+      access_token: string
+    }
+    for (let n = 1; n <= 55; n++)
+      await addBook(token.access_token, `Paged ${String(n).padStart(2, '0')}`)
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Books' }).click()
+    const pager = page.getByRole('navigation', { name: 'Pages of books' })
+    // Books of the tests before this one come first, the newest.
+    await pager.getByText(/^Showing 1–50 of \d+$/).waitFor()
+    await page.getByLabel('Search books').fill('paged')
+    await pager.getByText('Showing 1–50 of 55').waitFor()
+    await page.getByRole('link', { name: 'Paged 55', exact: true }).waitFor()
+    await expect(pager.getByRole('button', { name: 'Newer' }).isDisabled()).resolves.toBe(true)
+
+    await pager.getByRole('button', { name: 'Older' }).click()
+    await pager.getByText('Showing 51–55 of 55').waitFor()
+    await page.getByRole('link', { name: 'Paged 01', exact: true }).waitFor()
+    await expect(page.getByRole('link', { name: /^Paged/ }).count()).resolves.toBe(5)
+    await expect(pager.getByRole('button', { name: 'Older' }).isDisabled()).resolves.toBe(true)
+    await expect(page.getByLabel('Search books').inputValue()).resolves.toBe('paged')
+
+    await pager.getByRole('button', { name: 'Newer' }).click()
+    await pager.getByText('Showing 1–50 of 55').waitFor()
+    await page.getByRole('link', { name: 'Paged 55', exact: true }).waitFor()
+  })
+
+  /** Adds a book through the bearer API, waiting out its rate limit when told to. */
+  async function addBook(token: string, name: string): Promise<void> {
+    for (;;) {
+      const answer = await fetch(`${server.baseUrl}/v1/book/add`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      })
+      if (answer.status !== 429) {
+        expect(answer.status).toBe(200)
+        return
+      }
+      await new Promise((resolve) =>
+        setTimeout(resolve, 1000 * Number(answer.headers.get('retry-after') ?? 1)),
+      )
+    }
+  }
+
   it('adds a webhook, sends a test event and sees the delivery, signed after a secret rotation', async () => {
     await dash.signIn(OWNER)
     await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click()

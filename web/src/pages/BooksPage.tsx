@@ -16,13 +16,20 @@ export interface Book {
   created_at: string
 }
 
+interface BookList {
+  books: Book[]
+  total: number
+  offset: number
+  page_size: number
+}
+
 export function BooksPage() {
   const { session } = useSession()
   usePageTitle('Books')
   const [search, setSearch] = useState('')
-  const list = useLoad<{ books: Book[]; total: number }>(
-    `/books${search === '' ? '' : `?search=${encodeURIComponent(search)}`}`,
-  )
+  const [offset, setOffset] = useState(0)
+  const query = new URLSearchParams({ ...(search !== '' && { search }), offset: String(offset) })
+  const list = useLoad<BookList>(`/books?${query.toString()}`)
   const create = useAction(async (form: HTMLFormElement) => {
     const name = new FormData(form).get('name')
     const book = await api<Book>('POST', '/books', { name })
@@ -56,13 +63,18 @@ export function BooksPage() {
           id="book-search"
           type="search"
           value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          onChange={(event) => {
+            setSearch(event.target.value)
+            setOffset(0)
+          }}
         />
       </div>
       {list.data === undefined ? (
         <Loading error={list.error} />
       ) : list.data.books.length === 0 ? (
-        <p>{search === '' ? 'No books yet.' : 'No book matches.'}</p>
+        <p>
+          {offset > 0 ? 'No books here.' : search === '' ? 'No books yet.' : 'No book matches.'}
+        </p>
       ) : (
         <TableFrame label="Books">
           <table>
@@ -85,11 +97,32 @@ export function BooksPage() {
           </table>
         </TableFrame>
       )}
-      {list.data !== undefined && list.data.total > list.data.books.length && (
-        <p>
-          Showing the newest {list.data.books.length} of {list.data.total}; search to find others.
-        </p>
-      )}
+      {list.data !== undefined && <Pager list={list.data} onMove={setOffset} />}
     </>
+  )
+}
+
+/** Which books of how many are shown, and the way to newer and older ones (newest first). */
+function Pager({ list, onMove }: { list: BookList; onMove: (offset: number) => void }) {
+  const { books, total, offset, page_size: size } = list
+  if (offset === 0 && total <= books.length) return null
+  const first = Math.min(offset + 1, total)
+  const last = offset + books.length
+  return (
+    <nav className="actions" aria-label="Pages of books">
+      <p aria-live="polite">
+        {books.length === 0 ? `${total} in all` : `Showing ${first}–${last} of ${total}`}
+      </p>
+      <button
+        type="button"
+        disabled={offset === 0}
+        onClick={() => onMove(Math.max(0, offset - size))}
+      >
+        Newer
+      </button>
+      <button type="button" disabled={last >= total} onClick={() => onMove(offset + size)}>
+        Older
+      </button>
+    </nav>
   )
 }
