@@ -22,6 +22,29 @@ export function Field({
   )
 }
 
+/** A password being chosen: the server's minimum length, and the browser may suggest one. */
+export function NewPasswordField({
+  label,
+  name,
+  hint,
+}: {
+  label: string
+  name: string
+  hint: string
+}) {
+  return (
+    <Field
+      label={label}
+      name={name}
+      type="password"
+      required
+      minLength={10}
+      autoComplete="new-password"
+      hint={hint}
+    />
+  )
+}
+
 /**
  * An error in words, announced when it appears. The API names fields as it knows them
  * (`"webhook.url"`); `fields` maps those names to the labels the person sees on the form.

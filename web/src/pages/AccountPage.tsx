@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 
 import { api } from '../api'
-import { ErrorNote, Field, formValues, useAction } from '../components/forms'
+import { ErrorNote, Field, formValues, NewPasswordField, useAction } from '../components/forms'
 import { roleName } from '../components/Layout'
 import { useSession, type Session } from '../session'
 import { usePageTitle } from '../title'
@@ -45,13 +45,9 @@ export function AccountPage() {
             required
             autoComplete="current-password"
           />
-          <Field
+          <NewPasswordField
             label="New password"
             name="new_password"
-            type="password"
-            required
-            minLength={10}
-            autoComplete="new-password"
             hint="At least 10 characters. Your other sessions are signed out."
           />
           <ErrorNote

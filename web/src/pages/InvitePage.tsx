@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react'
 
 import { api } from '../api'
-import { ErrorNote, Field, formValues, useAction } from '../components/forms'
+import { ErrorNote, Field, formValues, NewPasswordField, useAction } from '../components/forms'
 import { navigate, useFragmentParam } from '../router'
 import { useSession, type Session } from '../session'
 import { usePageTitle } from '../title'
@@ -33,15 +33,7 @@ export function InvitePage() {
       ) : (
         <form onSubmit={onSubmit}>
           <Field label="Your name" name="name" required autoComplete="name" />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            required
-            minLength={10}
-            autoComplete="new-password"
-            hint="At least 10 characters."
-          />
+          <NewPasswordField label="Password" name="password" hint="At least 10 characters." />
           <ErrorNote error={submit.error} fields={{ name: 'Your name', password: 'Password' }} />
           <button type="submit" className="primary" disabled={submit.busy}>
             Create my account

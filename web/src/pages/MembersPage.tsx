@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react'
 
 import { api } from '../api'
 import { ConfirmButton, CopyButton } from '../components/dialogs'
-import { ErrorNote, Field, formValues, useAction } from '../components/forms'
+import { ErrorNote, Field, formValues, NewPasswordField, useAction } from '../components/forms'
 import { roleName } from '../components/Layout'
 import { Loading, useLoad } from '../components/load'
 import { useSession, type Role } from '../session'
@@ -163,13 +163,9 @@ function AddMember({ onChange }: { onChange: () => void }) {
           <Field label="Name" name="name" required />
           <Field label="Email" name="email" type="email" required />
           <RoleSelect id="add-role" />
-          <Field
+          <NewPasswordField
             label="First password"
             name="password"
-            type="password"
-            required
-            minLength={10}
-            autoComplete="new-password"
             hint="Hand it over safely; they can change it under Account."
           />
           <ErrorNote

@@ -1,7 +1,7 @@
 import { useEffect, type FormEvent } from 'react'
 
 import { api } from '../api'
-import { ErrorNote, Field, formValues, useAction } from '../components/forms'
+import { ErrorNote, Field, formValues, NewPasswordField, useAction } from '../components/forms'
 import { Link, navigate, useFragmentParam } from '../router'
 import { useSession, type Session } from '../session'
 import { usePageTitle } from '../title'
@@ -54,15 +54,7 @@ export function SetupPage() {
             />
             <Field label="Your name" name="name" required autoComplete="name" />
             <Field label="Email" name="email" type="email" required autoComplete="email" />
-            <Field
-              label="Password"
-              name="password"
-              type="password"
-              required
-              minLength={10}
-              autoComplete="new-password"
-              hint="At least 10 characters."
-            />
+            <NewPasswordField label="Password" name="password" hint="At least 10 characters." />
             <ErrorNote error={submit.error} fields={FIELDS} />
             <button type="submit" className="primary" disabled={submit.busy}>
               Create account
