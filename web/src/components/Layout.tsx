@@ -30,11 +30,13 @@ export function Layout({
   // After moving to another page, focus goes to its content, as after a page load.
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
+  // Read once: a later change of the prop (the session refreshed) must not move focus again.
+  const focusAtMount = useRef(focusOnMount)
   useEffect(() => {
     const mounting = first.current
     first.current = false
-    if (!mounting || focusOnMount) main.current?.focus()
-  }, [path, focusOnMount])
+    if (!mounting || focusAtMount.current) main.current?.focus()
+  }, [path])
 
   const signOut = useAction(async () => {
     replace(await api<Session>('POST', '/sign-out'))
