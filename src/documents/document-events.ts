@@ -49,10 +49,12 @@ export class DocumentEvents {
     doc: DocumentRow,
     group: ImageGroupRow,
   ): Promise<void> {
-    return this.emit(db, book, 'image_group.upload_succeeded', {
-      ...(await documentPayload(db, book, doc, 'Image group uploaded')),
-      uploaded_image_group_uuid: group.uuid,
-    })
+    return this.emit(
+      db,
+      book,
+      'image_group.upload_succeeded',
+      await documentPayload(db, book, doc, 'Image group uploaded', group.uuid),
+    )
   }
 
   /** An image group could not become a document; no document was made. */
@@ -141,6 +143,8 @@ async function documentPayload(
   book: BookRow,
   doc: DocumentRow,
   reason: string,
+  /** The group's uuid when the caller holds it already, which saves looking it up. */
+  groupUuid?: string,
 ) {
   const mixed = doc.kind === 'MIXED'
   return {
@@ -154,7 +158,7 @@ async function documentPayload(
     mixed_uploaded_doc_pk: mixed ? doc.pk : null,
     mixed_uploaded_doc_uuid: mixed ? doc.uuid : null,
     uploaded_image_group_pk: doc.image_group_pk,
-    uploaded_image_group_uuid: await imageGroupUuid(db, doc.image_group_pk),
+    uploaded_image_group_uuid: groupUuid ?? (await imageGroupUuid(db, doc.image_group_pk)),
   }
 }
 
