@@ -47,12 +47,15 @@ export function Link({ to, ...props }: { to: string } & AnchorHTMLAttributes<HTM
  * already at the same path changes only the fragment, which reloads nothing.
  */
 export function useFragmentParam(name: string): string {
-  const read = () => new URLSearchParams(location.hash.slice(1)).get(name) ?? ''
-  const [value, setValue] = useState(read)
+  const [value, setValue] = useState(() => fragmentParam(name))
   useEffect(() => {
-    const update = () => setValue(new URLSearchParams(location.hash.slice(1)).get(name) ?? '')
+    const update = () => setValue(fragmentParam(name))
     window.addEventListener('hashchange', update)
     return () => window.removeEventListener('hashchange', update)
   }, [name])
   return value
+}
+
+function fragmentParam(name: string): string {
+  return new URLSearchParams(location.hash.slice(1)).get(name) ?? ''
 }
