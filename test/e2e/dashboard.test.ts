@@ -5,9 +5,14 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 
-import { HAVE_CHROMIUM, launchChromium, saveScreenshot, type Chromium } from './support/chromium.js'
+import {
+  describeInChromium,
+  launchChromium,
+  saveScreenshot,
+  type Chromium,
+} from './support/chromium.js'
 import { FIXTURES } from '../support/multipart.js'
 import { DashboardPage } from './support/dashboard-page.js'
 import { runNewman } from './support/newman.js'
@@ -44,12 +49,7 @@ async function startReceiver(): Promise<Receiver> {
 
 const OWNER = { email: 'owner@example.com', password: 'a long owner password', name: 'Olive' }
 
-const suite = HAVE_CHROMIUM ? describe : describe.skip
-const title = HAVE_CHROMIUM
-  ? 'the dashboard in Chromium, against quire serve'
-  : 'the dashboard in Chromium [skipped: /usr/bin/chromium is missing; apt-get install chromium]'
-
-suite(title, () => {
+describeInChromium('the dashboard in Chromium, against quire serve', () => {
   let server: QuireServer
   let browser: Chromium
   let page: Page

@@ -3,10 +3,17 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { describe } from 'vitest'
 
 /** Debian's Chromium; a browser is never downloaded (.ci/run installs the package). */
 export const CHROMIUM = '/usr/bin/chromium'
-export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM)
+const HAVE_CHROMIUM = fs.existsSync(CHROMIUM)
+
+/** A suite of browser tests, skipped (and titled so) on a machine without Chromium. */
+export function describeInChromium(title: string, body: () => void): void {
+  if (HAVE_CHROMIUM) describe(title, body)
+  else describe.skip(`${title} [skipped: ${CHROMIUM} is missing; apt-get install chromium]`, body)
+}
 
 /** Where each test's last screenshot goes; test-results/ is ignored by git. */
 export const SCREENSHOTS = path.resolve('test-results/dashboard')
